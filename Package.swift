@@ -1,0 +1,28 @@
+// swift-tools-version:6.1
+// vfio-compat: a userspace emulation of the legacy VFIO type1 container,
+// served over FUSE, with iommufd io_pagetable semantics underneath.
+import PackageDescription
+
+let package = Package(
+    name: "vfio-compat",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "vfio-compat", targets: ["vfio-compat"]),
+        .library(name: "IOPageTable", targets: ["IOPageTable"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // The engine: a pure model of iommufd's io_pagetable (TYPE1v2 only). No I/O, no errno.
+        .target(name: "IOPageTable"),
+        .testTarget(name: "IOPageTableTests", dependencies: ["IOPageTable"]),
+        // A --release micro-benchmark of the engine (map+unmap rate, bytes per mapping).
+        .executableTarget(
+            name: "iopt-bench",
+            dependencies: ["IOPageTable"]
+        ),
+    ]
+)
