@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "vfio-compat", targets: ["vfio-compat"]),
         .library(name: "IOPageTable", targets: ["IOPageTable"]),
+        .library(name: "VFIOCompat", targets: ["VFIOCompat"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -23,6 +24,26 @@ let package = Package(
         .executableTarget(
             name: "iopt-bench",
             dependencies: ["IOPageTable"]
+        ),
+        // Constants and struct layouts of the system's <linux/vfio.h>, exported as cvfio_* values.
+        .target(name: "CVFIO"),
+        // The legacy uAPI: codecs, topology, compatibility matrix (and later the dispatcher).
+        .target(
+            name: "VFIOCompat",
+            dependencies: [
+                "CVFIO",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "VFIOCompatTests", dependencies: ["VFIOCompat", "CVFIO"]),
+        // The command-line tool: topology, matrix (mount, log, … are added by their owners).
+        .executableTarget(
+            name: "vfio-compat",
+            dependencies: [
+                "VFIOCompat",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
     ]
 )

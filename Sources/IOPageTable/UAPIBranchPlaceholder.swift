@@ -1,0 +1,1 @@
+// Placeholder so the package builds on the uapi branch before the engine lands; delete when merging the engine.
