@@ -40,15 +40,25 @@ public final class TranslationLogFollower {
         if !now.isSameFile(as: current) {
             drainCurrent(into: &out)  // the writer may have added lines before it renamed the file
             finishFile(into: &out)
-            for file in filesRotatedSince(current) {
-                var whole = TranslationLogReader.parse((try? LogFileIO.readFile(file)) ?? [], file: file)
+            // Open the new file first, then read whatever was rotated between the two.
+            let newFd = open(path, O_RDONLY | O_CLOEXEC)
+            guard newFd >= 0, let newId = LogFileIdentity(fd: newFd) else {
+                if newFd >= 0 { close(newFd) }
+                return out
+            }
+            for bytes in filesRotated(after: current, before: newId) {
+                var whole = TranslationLogReader.parse(bytes, file: path)
                 whole.problems = whole.problems.filter { $0.kind != .tornLastLine }
                 out.records += whole.records
                 out.problems += whole.problems
             }
             close(fd)
-            fd = -1
-            if reopen(into: &out) { drainCurrent(into: &out) }
+            fd = newFd
+            identity = newId
+            offset = 0
+            partial = []
+            lineNumber = 0
+            drainCurrent(into: &out)
         } else if now.size < offset {
             // Truncated in place: start over from the beginning.
             finishFile(into: &out)
@@ -114,13 +124,41 @@ public final class TranslationLogFollower {
         }
     }
 
-    /// FILE.(k-1) … FILE.1 (oldest first) when the followed inode is now FILE.k.
-    private func filesRotatedSince(_ old: LogFileIdentity) -> [String] {
-        for k in 1...9 {
-            guard let id = LogFileIdentity(path: RotatingLogFile.rotatedPath(path, k)) else { return [] }
-            if id.isSameFile(as: old) {
-                return (1..<k).reversed().map { RotatingLogFile.rotatedPath(path, $0) }
+    /// The contents of the files rotated after `old` and before `new` (oldest first):
+    /// FILE.(k-1) … FILE.(j+1) when `old` is now FILE.k and `new` is FILE.j (FILE itself is j = 0).
+    /// The writer may rotate while we look, so the names are scanned until two scans agree
+    /// and every file read is checked to be the one scanned; empty if `old` is gone.
+    private func filesRotated(after old: LogFileIdentity, before new: LogFileIdentity) -> [[UInt8]] {
+        func scan() -> [LogFileIdentity?] {
+            (1...9).map { LogFileIdentity(path: RotatingLogFile.rotatedPath(path, $0)) }
+        }
+        attempt: for _ in 0..<8 {
+            var snapshot = scan()
+            var stable = false
+            for _ in 0..<8 {
+                let again = scan()
+                if again.map({ $0.map { [$0.device, $0.inode] } }) == snapshot.map({ $0.map { [$0.device, $0.inode] } }) {
+                    stable = true
+                    break
+                }
+                snapshot = again
             }
+            if !stable { continue }
+            guard let k = snapshot.firstIndex(where: { $0?.isSameFile(as: old) == true }).map({ $0 + 1 }) else {
+                return []
+            }
+            let j = snapshot.firstIndex(where: { $0?.isSameFile(as: new) == true }).map { $0 + 1 } ?? 0
+            var contents: [[UInt8]] = []
+            for index in stride(from: k - 1, to: j, by: -1) {
+                let name = RotatingLogFile.rotatedPath(path, index)
+                let fd = open(name, O_RDONLY | O_CLOEXEC)
+                guard fd >= 0 else { continue attempt }
+                defer { close(fd) }
+                guard let id = LogFileIdentity(fd: fd), let expected = snapshot[index - 1], id.isSameFile(as: expected)
+                else { continue attempt }
+                contents.append(LogFileIO.read(fd: fd, from: 0))
+            }
+            return contents
         }
         return []
     }
