@@ -27,17 +27,18 @@ let package = Package(
         ),
         // Constants and struct layouts of the system's <linux/vfio.h>, exported as cvfio_* values.
         .target(name: "CVFIO"),
-        // The legacy uAPI: codecs, topology, compatibility matrix (and later the dispatcher).
+        // The legacy uAPI: codecs, topology, matrix, dispatcher, profiles, translation records and log.
         .target(
             name: "VFIOCompat",
             dependencies: [
                 "CVFIO",
+                "IOPageTable",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "VFIOCompatTests", dependencies: ["VFIOCompat", "CVFIO"]),
-        // The command-line tool: topology, matrix (mount, log, … are added by their owners).
+        .testTarget(name: "VFIOCompatTests", dependencies: ["VFIOCompat", "CVFIO", "IOPageTable"]),
+        // The command-line tool: mount, matrix, log, topology.
         .executableTarget(
             name: "vfio-compat",
             dependencies: [
