@@ -13,6 +13,6 @@ struct VFIOCompatCommand: ParsableCommand {
               vfio-compat matrix show --format md --out compat-matrix/README.md
             """,
         version: "0.1.0",
-        subcommands: [TopologyCommand.self, MatrixCommand.self]
+        subcommands: [TopologyCommand.self, MatrixCommand.self, LogCommand.self]
     )
 }

@@ -3,7 +3,7 @@ import Synchronization
 
 /// Where finished translation records go (the log writer, or a test's collector).
 public protocol TranslationRecordSink: Sendable {
-    func append(_ record: TranslationRecord)
+    func emit(_ record: TranslationRecord)
 }
 
 /// How a dispatcher serves: which kernel it answers like, the groups it
@@ -115,7 +115,7 @@ public final class VFIODispatcher: Sendable {
         case .success(let v): callResult = CallResult(ret: Int64(v), errno: nil, errnoValue: nil)
         case .failure(let e): callResult = CallResult(ret: nil, errno: e.name, errnoValue: e.rawValue)
         }
-        sink.append(TranslationRecord(
+        sink.emit(TranslationRecord(
             pid: caller.pid, tid: caller.tid, profile: profile.rawValue,
             node: call.node == .container ? "container" : "group",
             container: call.container, group: call.group, ioctl: call.ioctl, request: call.request,

@@ -1,1 +1,0 @@
-// Placeholder so the package builds on the uapi branch before the engine lands; delete when merging the engine.
