@@ -1,1 +1,122 @@
-// Placeholder so the package builds on the uapi branch before the engine lands; the engine branch's main.swift replaces it.
+// iopt-bench: map+unmap throughput of the IOPageTable engine at several live-mapping counts, bytes of
+// heap per live mapping, and the cost of a 1 TiB map against a 4 KiB one.
+// Run with `swift run -c release iopt-bench` (add `--quick` for a smaller run).
+import Glibc  // open/read of /proc/self/statm only: the engine itself never touches libc: the engine itself never touches libc
+import IOPageTable
+
+/// SplitMix64, so every run times the same slot sequence.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+let quick = CommandLine.arguments.contains("--quick")
+let page: UInt64 = 4096
+let charge = AccountingCharge(source: .process(pid: 1))
+let sizes = quick ? [1_000, 10_000, 100_000] : [1_000, 100_000, 1_000_000]
+let pairs = quick ? 200_000 : 2_000_000
+
+/// Resident set size in bytes, from /proc/self/statm (mallinfo2 is not exported by Swift's Glibc module).
+func residentBytes() -> Int {
+    let fd = open("/proc/self/statm", O_RDONLY)
+    precondition(fd >= 0, "cannot open /proc/self/statm")
+    defer { close(fd) }
+    var buffer = [UInt8](repeating: 0, count: 256)
+    let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, 255) }
+    precondition(count > 0, "cannot read /proc/self/statm")
+    let fields = String(decoding: buffer[0..<count], as: UTF8.self).split(separator: " ")
+    return Int(fields[1])! * Int(sysconf(Int32(_SC_PAGESIZE)))
+}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+}
+
+/// Live mappings sit at even 4 KiB slots; timed pairs map and unmap random odd (free) slots.
+func fill(_ count: Int) -> IOAS {
+    var ioas = IOAS(entryLimit: nil)
+    for slot in 0..<UInt64(count) {
+        try! ioas.map(iova: slot * 2 * page, length: page, vaddr: slot * page, pid: 1, protection: [.read, .write], charge: charge)
+    }
+    return ioas
+}
+
+func pairsPerSecond(live: Int) -> Double {
+    var ioas = fill(live)
+    var rng = SplitMix64(state: UInt64(live))
+    let slots = (0..<pairs).map { _ in UInt64.random(in: 0..<UInt64(live), using: &rng) * 2 * page + page }
+    let clock = ContinuousClock()
+    let elapsed = clock.measure {
+        for iova in slots {
+            try! ioas.map(iova: iova, length: page, vaddr: iova, pid: 1, protection: [.read, .write], charge: charge)
+            try! ioas.unmap(IOVARange(start: iova, last: iova + page - 1))
+        }
+    }
+    precondition(ioas.areaCount == live)
+    return Double(pairs) / seconds(elapsed)
+}
+
+func bytesPerMapping(live: Int) -> Double {
+    let before = residentBytes()
+    let ioas = fill(live)
+    let after = residentBytes()
+    precondition(ioas.areaCount == live)
+    return Double(after - before) / Double(live)
+}
+
+func nanosecondsPerPair(length: UInt64, repetitions: Int) -> Double {
+    var ioas = fill(1_000)
+    let iova: UInt64 = 1 << 44
+    let clock = ContinuousClock()
+    let elapsed = clock.measure {
+        for _ in 0..<repetitions {
+            try! ioas.map(iova: iova, length: length, vaddr: 1 << 46, pid: 1, protection: [.read], charge: charge)
+            try! ioas.unmap(IOVARange(start: iova, last: iova + length - 1))
+        }
+    }
+    return seconds(elapsed) * 1e9 / Double(repetitions)
+}
+
+var rates: [(Int, Double)] = []
+for live in sizes {
+    _ = pairsPerSecond(live: min(live, 1_000))  // warm up
+    rates.append((live, pairsPerSecond(live: live)))
+}
+let largest = sizes.last!
+let bytes = bytesPerMapping(live: largest)
+let repetitions = quick ? 100_000 : 1_000_000
+let smallNs = nanosecondsPerPair(length: page, repetitions: repetitions)
+let tebiNs = nanosecondsPerPair(length: 1 << 40, repetitions: repetitions)
+let ratio = rates.last!.1 / rates.first!.1
+
+func label(_ n: Int) -> String { n >= 1_000_000 ? "\(n / 1_000_000)M" : "\(n / 1_000)k" }
+func fixed(_ value: Double, _ digits: Int) -> String {
+    let scale = (0..<digits).reduce(1.0) { acc, _ in acc * 10 }
+    let rounded = (value * scale).rounded() / scale
+    return digits == 0 ? String(Int(rounded)) : String(rounded)
+}
+func pad(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
+
+print("iopt-bench\(quick ? " (quick)" : ""): \(pairs) map+unmap pairs per size, 4 KiB mappings")
+print("")
+print("  live mappings   pairs/s       ns/pair")
+for (live, rate) in rates {
+    print("  \(pad(label(live), 13))   \(pad(fixed(rate, 0), 10))   \(pad(fixed(1e9 / rate, 1), 8))")
+}
+print("")
+print("  rate \(label(largest)) / \(label(sizes[0]))          \(fixed(ratio, 3))")
+print("  RSS bytes per live mapping  at \(label(largest))   \(fixed(bytes, 1))")
+print("  map+unmap 4 KiB               \(fixed(smallNs, 1)) ns")
+print("  map+unmap 1 TiB               \(fixed(tebiNs, 1)) ns")
+print("")
+for (live, rate) in rates { print("metric pairs_per_second_\(label(live))=\(fixed(rate, 0))") }
+print("metric rate_ratio_\(label(largest))_over_\(label(sizes[0]))=\(fixed(ratio, 3))")
+print("metric bytes_per_mapping_\(label(largest))=\(fixed(bytes, 1))")
+print("metric map_unmap_4KiB_ns=\(fixed(smallNs, 1))")
+print("metric map_unmap_1TiB_ns=\(fixed(tebiNs, 1))")
