@@ -68,6 +68,7 @@ public final class FUSEServer: @unchecked Sendable {
     /// Serves requests until `stop()`; then unmounts. Calls `options.onReady` once the mount answers.
     public func run() throws(FrontendError) {
         WakeSignal.installOnce()
+        WakeSignal.unblockOnCurrentThread()
         runThread.store(UInt(pthread_self()), ordering: .sequentiallyConsistent)
         defer { runThread.store(0, ordering: .sequentiallyConsistent) }
         if stopRequested.load(ordering: .sequentiallyConsistent) { teardown(); return }

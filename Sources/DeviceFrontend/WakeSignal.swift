@@ -13,6 +13,14 @@ enum WakeSignal {
     static let number = SIGUSR2
     private static let installed = Atomic<Bool>(false)
 
+    /// Lets the wake signal reach the calling thread (it may have been created with it blocked).
+    static func unblockOnCurrentThread() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, number)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+    }
+
     static func installOnce() {
         guard installed.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent).exchanged else { return }
         var action = sigaction()

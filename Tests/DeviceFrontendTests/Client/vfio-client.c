@@ -23,6 +23,7 @@
  *   ioctl-fdptr NAME REQ FDNAME                pointer to an int holding FDNAME's number
  *   ioctl-badptr NAME REQ                      pointer to an unmapped page
  *   mmap NAME SIZE [ro]                        anonymous private mapping; ok 0xADDR
+ *   munmap ADDRVALUE SIZE                      munmap(2), e.g. to leave a hole after a mapping
  *   poke ADDRVALUE HEX / peek ADDRVALUE LEN    write/read own memory (ok / ok HEX)
  *   thread STEP...                             run one step on a new thread and join it
  *   fork ... endfork                           the lines up to endfork run in a child; the parent waits
@@ -290,6 +291,11 @@ static void run_step(int argc, char **argv) {
         set_var(argv[1], (uint64_t)(uintptr_t)p);
         printf("ok 0x%llx\n", (unsigned long long)(uintptr_t)p);
         fflush(stdout);
+    } else if (strcmp(op, "munmap") == 0 && argc == 3) {
+        uint64_t size;
+        if (parse_value(argv[1], &value) || parse_value(argv[2], &size)) return bad_step("munmap");
+        int r = munmap((void *)(uintptr_t)value, size);
+        report(r, errno, NULL, 0);
     } else if (strcmp(op, "poke") == 0 && argc == 3) {
         static unsigned char scratch[65536];
         size_t len;
