@@ -36,6 +36,9 @@ let package = Package(
             name: "DeviceFrontend",
             dependencies: ["CFuse3", "CLinuxShims", "VFIOCompat", .product(name: "Logging", package: "swift-log")]
         ),
+        // Serves a trivial handler for latency measurements and for the signal-handling test.
+        .executableTarget(name: "frontend-bench", dependencies: [
+            "DeviceFrontend", "VFIOCompat", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "DeviceFrontendTests", dependencies: ["DeviceFrontend", "VFIOCompat", "CLinuxShims"],
                     exclude: ["Client"]),
     ]

@@ -15,13 +15,14 @@ public final class FUSEServer: @unchecked Sendable {
     private let state: FrontendSession
     private let options: FUSEServerOptions
     private let logger: Logger
-    /// The libfuse session; valid until `run()` returns or deinit (guarded by `lifecycle`).
+    /// The libfuse session; unmounted when `run()` returns, destroyed only in deinit so a late
+    /// `stop()` (e.g. from a signal handler) never touches freed memory.
     private let session: OpaquePointer
     /// Address of the thread inside `run()` (pthread_t), or 0; written before the loop starts.
     private let runThread = Atomic<UInt>(0)
     private let stopRequested = Atomic<Bool>(false)
-    /// Whether the session has been unmounted and destroyed.
-    private let finished = Mutex<Bool>(false)
+    /// Whether the session has been unmounted.
+    private let unmounted = Mutex<Bool>(false)
     /// The ops table must outlive the session: libfuse copies it, but keep it anyway.
     private let operations: UnsafeMutablePointer<fuse_lowlevel_ops>
 
@@ -62,6 +63,7 @@ public final class FUSEServer: @unchecked Sendable {
 
     deinit {
         teardown()
+        fuse_session_destroy(session)
         operations.deallocate()
     }
 
@@ -103,12 +105,12 @@ public final class FUSEServer: @unchecked Sendable {
         if thread != 0 { pthread_kill(pthread_t(thread), WakeSignal.number) }
     }
 
+    /// Unmounts once (lazily, as libfuse does for root: umount2 MNT_DETACH).
     private func teardown() {
-        finished.withLock { done in
+        unmounted.withLock { done in
             guard !done else { return }
             done = true
             fuse_session_unmount(session)
-            fuse_session_destroy(session)
             logger.info("unmounted", metadata: ["mountpoint": "\(mountpoint)"])
         }
     }

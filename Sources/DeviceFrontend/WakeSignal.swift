@@ -37,6 +37,8 @@ public enum TerminationSignals {
     /// The server the handlers stop (process-wide; the last `install` wins).
     nonisolated(unsafe) private static var target: Unmanaged<FUSEServer>?
 
+    /// Call on the thread that will call `run()`: it also unblocks both signals there, since
+    /// a process may inherit them blocked (some spawners do) and then never see them.
     public static func install(stopping server: FUSEServer) {
         target = .passRetained(server)
         var action = sigaction()
@@ -48,5 +50,10 @@ public enum TerminationSignals {
         action.sa_flags = 0
         sigaction(SIGINT, &action, nil)
         sigaction(SIGTERM, &action, nil)
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 }

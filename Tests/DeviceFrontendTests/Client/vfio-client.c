@@ -31,6 +31,7 @@
  *   setid UID GID                              setgroups(0)+setgid+setuid
  *   memlock BYTES|inf                          setrlimit(RLIMIT_MEMLOCK) soft and hard
  *   pid / tid                                  ok PID / ok TID
+ *   bench N NAME REQ VALUE                     N ioctls; ok MEDIAN_NS (err on the first failure)
  *   sleep MS
  *   kill-self                                  SIGKILL itself (no result line)
  *   # comment, blank lines                     ignored, no output
@@ -185,6 +186,11 @@ static void bad_step(const char *why) {
 
 static void run_step(int argc, char **argv);
 
+static int compare_long(const void *a, const void *b) {
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
 struct thread_step { int argc; char **argv; };
 static void *thread_main(void *p) {
     struct thread_step *t = p;
@@ -329,6 +335,23 @@ static void run_step(int argc, char **argv) {
         report(getpid(), 0, NULL, 0);
     } else if (strcmp(op, "tid") == 0) {
         report((long)syscall(SYS_gettid), 0, NULL, 0);
+    } else if (strcmp(op, "bench") == 0 && argc == 5) {
+        uint64_t n;
+        if (parse_value(argv[1], &n) || n == 0 || fd_of(argv[2], &fd) || parse_request(argv[3], &req) ||
+            parse_value(argv[4], &value)) return bad_step("bench arguments");
+        long *ns = malloc(n * sizeof *ns);
+        for (uint64_t k = 0; k < n; k++) {
+            struct timespec a, b;
+            clock_gettime(CLOCK_MONOTONIC, &a);
+            long r = ioctl(fd, req, (unsigned long)value);
+            clock_gettime(CLOCK_MONOTONIC, &b);
+            if (r < 0) { int e = errno; free(ns); return report(-1, e, NULL, 0); }
+            ns[k] = (b.tv_sec - a.tv_sec) * 1000000000L + (b.tv_nsec - a.tv_nsec);
+        }
+        qsort(ns, n, sizeof *ns, compare_long);
+        long median = ns[n / 2];
+        free(ns);
+        report(median, 0, NULL, 0);
     } else if (strcmp(op, "sleep") == 0 && argc == 2) {
         if (parse_value(argv[1], &value)) return bad_step("sleep");
         struct timespec ts = { (time_t)(value / 1000), (long)(value % 1000) * 1000000L };
