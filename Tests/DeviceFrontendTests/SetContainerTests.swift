@@ -55,6 +55,23 @@ struct SetContainerTests {
         }
     }
 
+    @Test func concurrentResolutionsNeitherDeadlockNorConfuseOpens() throws {
+        try withMount(TestHandler()) { mount in
+            let out = try Client.run([
+                "open c1 \(mount.node("vfio"))",
+                "open c2 \(mount.node("vfio"))",
+                "open g \(mount.node("12"))",
+                "ioctl c1 \(TestHandler.whoAmI) 0",
+                "ioctl c2 \(TestHandler.whoAmI) 0",
+                "par-fdptr 12 40 g VFIO_GROUP_SET_CONTAINER c1",
+                "par-fdptr 12 40 g VFIO_GROUP_SET_CONTAINER c2",
+            ], timeout: 30)
+            #expect(out.count == 7)
+            #expect(out[5] == out[3])
+            #expect(out[6] == out[4])
+        }
+    }
+
     @Test func forkedChildKeepsResolving() throws {
         try withMount(TestHandler()) { mount in
             let out = try Client.run([

@@ -31,6 +31,8 @@
  *   setid UID GID                              setgroups(0)+setgid+setuid
  *   memlock BYTES|inf                          setrlimit(RLIMIT_MEMLOCK) soft and hard
  *   pid / tid                                  ok PID / ok TID
+ *   par-fdptr K N NAME REQ FDNAME              K threads each issue N ioctl-fdptr calls at once; ok RET when
+ *                                              every call returned the same RET, else the first error or "bad mismatch"
  *   bench N NAME REQ VALUE                     N ioctls; ok MEDIAN_NS (err on the first failure)
  *   sleep MS
  *   kill-self                                  SIGKILL itself (no result line)
@@ -192,6 +194,20 @@ static int compare_long(const void *a, const void *b) {
 }
 
 struct thread_step { int argc; char **argv; };
+
+struct par_job { int fd; unsigned long req; int target; uint64_t n; long first; int err; int mismatch; };
+static void *par_main(void *p) {
+    struct par_job *j = p;
+    j->first = -2;
+    for (uint64_t k = 0; k < j->n; k++) {
+        int target = j->target;
+        long r = ioctl(j->fd, j->req, &target);
+        if (r < 0) { j->err = errno; j->first = -1; return NULL; }
+        if (j->first == -2) j->first = r;
+        else if (r != j->first) j->mismatch = 1;
+    }
+    return NULL;
+}
 static void *thread_main(void *p) {
     struct thread_step *t = p;
     run_step(t->argc, t->argv);
@@ -335,6 +351,23 @@ static void run_step(int argc, char **argv) {
         report(getpid(), 0, NULL, 0);
     } else if (strcmp(op, "tid") == 0) {
         report((long)syscall(SYS_gettid), 0, NULL, 0);
+    } else if (strcmp(op, "par-fdptr") == 0 && argc == 6) {
+        uint64_t k, n;
+        int target;
+        if (parse_value(argv[1], &k) || k == 0 || k > 256 || parse_value(argv[2], &n) || fd_of(argv[3], &fd) ||
+            parse_request(argv[4], &req) || fd_of(argv[5], &target)) return bad_step("par-fdptr arguments");
+        struct par_job jobs[256];
+        pthread_t threads[256];
+        for (uint64_t t = 0; t < k; t++) {
+            jobs[t] = (struct par_job){ .fd = fd, .req = req, .target = target, .n = n };
+            pthread_create(&threads[t], NULL, par_main, &jobs[t]);
+        }
+        for (uint64_t t = 0; t < k; t++) pthread_join(threads[t], NULL);
+        for (uint64_t t = 0; t < k; t++)
+            if (jobs[t].first == -1) return report(-1, jobs[t].err, NULL, 0);
+        for (uint64_t t = 0; t < k; t++)
+            if (jobs[t].mismatch || jobs[t].first != jobs[0].first) return bad_step("mismatch");
+        report(jobs[0].first, 0, NULL, 0);
     } else if (strcmp(op, "bench") == 0 && argc == 5) {
         uint64_t n;
         if (parse_value(argv[1], &n) || n == 0 || fd_of(argv[2], &fd) || parse_request(argv[3], &req) ||
