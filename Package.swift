@@ -43,8 +43,24 @@ let package = Package(
             name: "vfio-compat",
             dependencies: [
                 "VFIOCompat",
+                "DeviceFrontend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // libfuse3's low-level API, through a header that pins FUSE_USE_VERSION.
+        .systemLibrary(name: "CFuse3", path: "Sources/CFuse3", pkgConfig: "fuse3",
+                       providers: [.apt(["libfuse3-dev"])]),
+        // GNU-only Linux calls (process_vm_*, pidfd_*, prlimit) and the variadic ioctl(2), as prefixed C wrappers.
+        .target(name: "CLinuxShims", cSettings: [.define("_GNU_SOURCE")]),
+        // The FUSE frontend: mount, session loop, caller memory, fd resolution, open/release lifecycle.
+        .target(
+            name: "DeviceFrontend",
+            dependencies: ["CFuse3", "CLinuxShims", "VFIOCompat", .product(name: "Logging", package: "swift-log")]
+        ),
+        // Serves a trivial handler for latency measurements and for the signal-handling test.
+        .executableTarget(name: "frontend-bench", dependencies: [
+            "DeviceFrontend", "VFIOCompat", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "DeviceFrontendTests", dependencies: ["DeviceFrontend", "VFIOCompat", "CLinuxShims"],
+                    exclude: ["Client"]),
     ]
 )

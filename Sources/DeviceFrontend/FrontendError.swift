@@ -1,0 +1,24 @@
+/// Why the frontend could not mount or serve; each description is one line naming the cause.
+public enum FrontendError: Error, Sendable, Hashable, CustomStringConvertible {
+    case mountpointMissing(String)
+    case mountpointNotDirectory(String)
+    case mountpointBusy(String)
+    case permissionDenied(String)
+    case fuseUnavailable(String)
+    case sessionFailed(String)
+    case mountFailed(String)
+    case loopFailed(Int32)
+
+    public var description: String {
+        switch self {
+        case .mountpointMissing(let p): "mount point \(p) does not exist"
+        case .mountpointNotDirectory(let p): "mount point \(p) is not a directory"
+        case .mountpointBusy(let p): "mount point \(p) is already a mount point (busy)"
+        case .permissionDenied(let p): "permission denied mounting on \(p)"
+        case .fuseUnavailable(let why): "FUSE is unavailable: \(why)"
+        case .sessionFailed(let why): "cannot create the FUSE session: \(why)"
+        case .mountFailed(let p): "mounting FUSE on \(p) failed (see the log above)"
+        case .loopFailed(let code): "the FUSE session loop failed with \(code)"
+        }
+    }
+}
