@@ -19,6 +19,7 @@
  *   passfd NEW OLD                             send OLD over a socketpair with SCM_RIGHTS; NEW is the received fd
  *   ioctl NAME REQ VALUE                       ioctl(fd, req, VALUE) with VALUE as the raw argument
  *   ioctl-buf NAME REQ HEX [BUFSIZE]           pointer to a BUFSIZE (default len(HEX)) buffer holding HEX,
+ *                                              (HEX may be typed fields instead: u32:24,u32:0,u64:$ram)
  *                                              zero-filled; prints the whole buffer after the call
  *   ioctl-fdptr NAME REQ FDNAME                pointer to an int holding FDNAME's number
  *   ioctl-badptr NAME REQ                      pointer to an unmapped page
@@ -154,9 +155,31 @@ static int fd_of(const char *name, int *fd) {
     return -1;
 }
 
+/* Typed little-endian fields "u32:32,u32:3,u64:$ram+0x1000,..." (u8/u16/u32/u64), for structs
+ * whose contents (a vaddr) are only known while the script runs. */
+static int parse_fields(const char *spec, unsigned char *buf, size_t cap, size_t *len) {
+    char copy[1024];
+    if (strlen(spec) >= sizeof copy) return -1;
+    strcpy(copy, spec);
+    size_t at = 0;
+    for (char *save = NULL, *field = strtok_r(copy, ",", &save); field; field = strtok_r(NULL, ",", &save)) {
+        unsigned width;
+        char *colon = strchr(field, ':');
+        if (!colon || sscanf(field, "u%u", &width) != 1 || (width != 8 && width != 16 && width != 32 && width != 64))
+            return -1;
+        uint64_t value;
+        if (parse_value(colon + 1, &value)) return -1;
+        if (at + width / 8 > cap) return -1;
+        for (unsigned i = 0; i < width / 8; i++) buf[at++] = (unsigned char)(value >> (8 * i));
+    }
+    *len = at;
+    return 0;
+}
+
 static int parse_hex(const char *hex, unsigned char *buf, size_t cap, size_t *len) {
     size_t n = strlen(hex);
     if (strcmp(hex, "-") == 0) { *len = 0; return 0; }
+    if (strchr(hex, ':')) return parse_fields(hex, buf, cap, len);
     if (n % 2 || n / 2 > cap) return -1;
     for (size_t i = 0; i < n / 2; i++) {
         unsigned v;
