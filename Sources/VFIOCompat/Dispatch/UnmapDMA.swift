@@ -100,7 +100,10 @@ extension DispatcherState {
     /// Compat unmap. `.size` is written back on the errors compat writes it on.
     private mutating func unmapCompat(_ id: UInt32, _ unmap: inout VFIODMAUnmap, _ argument: UInt64,
                                       caller: any CallerContext, record: inout CallRecord) throws(Errno) -> UInt64 {
-        guard containers[id]!.compatIOASAllocated else { throw .noSuchDevice }
+        guard containers[id]!.compatIOASAllocated else {
+            record.diverge(.C11, type1: .error(.invalidArgument), iommufd: .error(.noSuchDevice))
+            throw .noSuchDevice
+        }
         if unmap.flags.contains(.all) {
             guard unmap.iova == 0, unmap.size == 0 else { record.touch(.U10); throw .invalidArgument }
             record.touch(.U09)
