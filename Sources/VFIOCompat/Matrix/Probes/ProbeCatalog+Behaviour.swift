@@ -71,7 +71,7 @@ extension ProbeCatalog {
                                                 iommufd: .err(.addressInUse, rows: [.B02], divergence: .B02)),
                 A.getStatus("h").ok(bytes: [.status(flags: 1)]),
                 A.unmap("c", iova: 1 << 40, size: 0x1000).ok(bytes: [.unmapped(iova: 1 << 40, size: 0x1000)]),
-                A.setContainer("h", "c").ok(rows: [.B04]),
+                A.setContainer("h", "c").ok(rows: [.B04], divergence: .G04),
             ]),
             Probe("multi-group", rows: [.B04], steps: withRAM() + [
                 A.map("c", iova: 0x10_0000, size: 0x20_0000, vaddr: "$ram").ok(),
@@ -84,7 +84,7 @@ extension ProbeCatalog {
             Probe("pgsizes-follow-groups", rows: [.B05], topology: "mixed", steps: attached() + [
                 A.getInfo("c", argsz: 16).ok(bytes: [.at(8, [u64(pgsizes)])], rows: [.B05], unsupported: .I06, divergence: .I03),
                 A.open("h", "$MNT/8").okAny(),
-                A.setContainer("h", "c").ok(rows: [.B05]),
+                A.setContainer("h", "c").ok(rows: [.B05], divergence: .G04),
                 A.getInfo("c", argsz: 16).ok(bytes: [.at(8, [u64(0x20_1000)])], rows: [.B05], unsupported: .I06, divergence: .I03),
             ]),
             Probe("memlock-accounting", rows: [.B06], memlock: 0x30_0000, steps: withRAM() + attached(group: 8, g: "h", c: "c2") + [
@@ -107,7 +107,7 @@ extension ProbeCatalog {
             ]),
             Probe("caller-mm", rows: [.B11], steps: withRAM() + [
                 A.map("c", iova: 0x10_0000, size: 0x20_0000, vaddr: "$ram").ok(rows: [.B11]),
-                A.map("c", iova: 0x40_0000, size: 0x1000, vaddr: 0x1000).err(.badAddress, rows: [.M14]),
+                A.map("c", iova: 0x40_0000, size: 0x1000, vaddr: 0x1000).err(.badAddress, rows: [.M14], divergence: .M23),
             ]),
             Probe("fd-other-process", rows: [.B12], inProcessOnly: true, steps: attached() + [
                 A.caller(5151).ok(),

@@ -61,7 +61,7 @@ extension ProbeCatalog {
                 A.setContainer("n", "c9").expect(type1: .err(.operationNotPermitted), iommufd: .ok()),
                 A.getInfo("c9", argsz: 40).expect(
                     type1: .err(.invalidArgument, divergence: .C11),
-                    iommufd: .ok(bytes: [.exact(infoHeader(argsz: 64, pgsizes: 0xffff_ffff_ffff_f000, capOffset: 0)
+                    iommufd: .ok(bytes: [.exact(infoHeader(argsz: 72, pgsizes: 0xffff_ffff_ffff_f000, capOffset: 0)
                                                 + availCap(next: 40, avail: 0xffff_ffff))],
                                  rows: [.I02], unsupported: .I06, divergence: .I02)),
             ]),

@@ -25,7 +25,7 @@ extension ProbeCatalog {
                 A.close("c2").ok(),
                 A.setContainer("g", "c2").err(.badFileDescriptor, rows: [.G03]),
                 A.setContainer("g", "c").expect(type1: .ok(rows: [.G03], ops: setContainerOps),
-                                                iommufd: .ok(rows: [.G03], ops: setContainerOps + ["VFIO_DEVICE_ATTACH_IOMMUFD_PT"])),
+                                                iommufd: .ok(rows: [.G03], divergence: .G04, ops: setContainerOps + ["VFIO_DEVICE_ATTACH_IOMMUFD_PT"])),
                 // Already in a container: EINVAL, not EBUSY.
                 A.setContainer("g", "c").err(.invalidArgument, rows: [.G03]),
             ]),
