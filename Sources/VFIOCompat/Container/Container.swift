@@ -21,6 +21,9 @@ struct Container: Sendable {
     var fileOpen = true
     /// iommufd profile: the compat IOAS exists (created by the first SET_CONTAINER, IOMMU_IOAS_ALLOC).
     var compatIOASAllocated = false
+    /// A SET_IOMMU for a SPAPR type was refused: 112/117 from this caller are
+    /// SPAPR requests the emulator cannot serve (logged as S-01/S-02; no effect on answers).
+    var refusedSPAPR = false
 
     init(id: UInt32, hostPageSize: UInt64, entryLimit: Int?) {
         self.id = id

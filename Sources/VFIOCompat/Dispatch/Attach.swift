@@ -22,6 +22,8 @@ extension DispatcherState {
             throw attachErrno(error, record: &record)
         }
         record.touch(.B01)
+        // type1 vfio_update_pgsize_bitmap / iommufd iova_alignment: page sizes follow the attached domains.
+        record.touch(.B05)
         if ioas.attachedDomains.count > 1 { record.touch(.B04) }
         for device in group.spec.devices {
             record.op("VFIO_DEVICE_ATTACH_IOMMUFD_PT", ["device": .string(device), "pt": .string("compat IOAS")])

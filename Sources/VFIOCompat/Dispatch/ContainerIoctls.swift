@@ -27,6 +27,12 @@ extension DispatcherState {
         }
 
         // iommufd serves its own ioctls (nr >= 0x80) on the same fd before the compat table.
+        if selected == nil && containers[id]!.refusedSPAPR && (decoded == .iommuGetInfo || decoded == .dirtyPages) {
+            // The caller asked for a SPAPR container first: 112/117 are its SPAPR TCE requests.
+            let row: MatrixRowID = decoded == .iommuGetInfo ? .S01 : .S02
+            record.unsupported(row, "SPAPR TCE IOMMU (POWER) is not emulated: 112/117 are decoded as type1 requests")
+        }
+
         if Self.isIommufdNative(request) {
             record.unsupported(.C15, "iommufd-native ioctl on the emulated container; only the legacy VFIO uAPI is served")
             if profile == .type1 && selected == nil { throw .invalidArgument }
@@ -40,6 +46,9 @@ extension DispatcherState {
                 if decoded == .iommuGetInfo || decoded == .mapDMA || decoded == .unmapDMA {
                     let compat: Outcome = containers[id]!.compatIOASAllocated ? .text("served") : .error(.noSuchDevice)
                     record.diverge(.C11, type1: .error(.invalidArgument), iommufd: compat)
+                } else if decoded == nil || decoded!.isGroupRequest {
+                    // vfio_compat.c: an unknown request is ENOIOCTLCMD (ENOTTY) with or without an IOAS.
+                    record.diverge(.C12, type1: .error(.invalidArgument), iommufd: .error(.notTTY))
                 } else {
                     record.touch(.C11)
                 }
@@ -58,7 +67,18 @@ extension DispatcherState {
             return try unmapDMA(id, argument, caller: caller, record: &record)
         case .dirtyPages:
             // vfio_compat.c: DIRTY_PAGES falls to ENOIOCTLCMD (ENOTTY); dirty tracking is not emulated here.
-            let row: MatrixRowID = selected == .type1 ? .D04 : .D01
+            // The flags are read only to name the row; an unreadable argument still gets ENOTTY.
+            let flags = (try? caller.memory.read(at: argument &+ 4, count: 4)).map { VFIODirtyFlags(rawValue: RawBytes($0).u32(at: 0)) }
+            let row: MatrixRowID
+            if selected == .type1 {
+                row = .D04  // type1: a v1 container answers EACCES (vfio_iommu_type1_dirty_pages)
+            } else if flags == .getBitmap {
+                // type1 reports every pinned page dirty while no device tracks its own (b704fd14a06f).
+                row = containers[id]!.ioas.areaCount > 0 ? .D03 : .D02
+            } else {
+                row = .D01
+            }
+            if let flags { record.args["flags"] = .uint(UInt64(flags.rawValue)) }
             record.unsupported(row, "dirty-page tracking is not emulated (iommufd: IOMMU_HWPT_SET_DIRTY_TRACKING / GET_DIRTY_BITMAP)")
             record.op("IOMMU_HWPT_SET_DIRTY_TRACKING (not emulated)")
             throw .notTTY
@@ -95,6 +115,8 @@ extension DispatcherState {
         let ext = argument <= UInt64(UInt32.max) ? VFIOExtension(rawValue: UInt32(argument)) : nil
         record.args["extension"] = .uint(argument)
         if let ext { record.args["name"] = .string(ext.name) }
+        // container.c: with no driver set every driver is polled statelessly.
+        if container.iommuType == nil { record.touch(.C03) }
         switch ext {
         case .type1:
             record.touch(.E01); return 1
@@ -124,7 +146,9 @@ extension DispatcherState {
             record.touch(.E05); return 0
         case .noIOMMU:
             // Only with enable_unsafe_noiommu_mode; the emulator serves IOMMU-backed groups only.
-            record.touch(.E06); return 0
+            record.touch(.E06)
+            record.unsupported(.B09, "no-IOMMU containers are not offered (as a kernel without enable_unsafe_noiommu_mode)")
+            return 0
         case .updateVaddr:
             // type1 >= v6.2 answers 1 once a driver is set; VADDR is not emulated (compat: "hard to see how this could be implemented safely").
             record.unsupported(.E08, "VFIO_UPDATE_VADDR (vaddr invalidate/remap for live update) is not emulated; iommufd uses IOMMU_IOAS_MAP_FILE + IOMMU_IOAS_CHANGE_PROCESS")
@@ -166,6 +190,7 @@ extension DispatcherState {
                 throw .invalidArgument
             }
             guard isType1Family, let ext else {
+                if ext?.isSPAPR == true { containers[id]!.refusedSPAPR = true }
                 try rejectType(ext, argument, record: &record, compat: compatOutcome)
             }
             try attachAllGroups(&container, record: &record)
@@ -176,6 +201,7 @@ extension DispatcherState {
         case .iommufd:
             // vfio_compat.c: the type is checked first (only TYPE1/TYPE1v2), then the compat IOAS must exist.
             guard isType1Family, let ext else {
+                if ext?.isSPAPR == true { containers[id]!.refusedSPAPR = true }
                 try rejectType(ext, argument, record: &record, compat: compatOutcome)
             }
             guard container.compatIOASAllocated else {

@@ -12,6 +12,9 @@ struct DispatcherState: Sendable {
     var openFiles: [UInt64: OpenFile] = [:]
     var containers: [UInt32: Container] = [:]
     var groups: [UInt32: Group] = [:]
+    /// The pid that opened each handle: an fd used by another process (passed or
+    /// inherited) is served the same, as the kernel serves any holder of the file.
+    var openerPID: [UInt64: Int32] = [:]
 
     init(configuration: DispatcherConfiguration) {
         self.configuration = configuration
@@ -24,8 +27,9 @@ struct DispatcherState: Sendable {
 
     // MARK: open / release
 
-    mutating func open(_ node: VFIONode, record: inout CallRecord) -> Result<UInt64, Errno> {
+    mutating func open(_ node: VFIONode, pid: Int32, record: inout CallRecord) -> Result<UInt64, Errno> {
         let handle = nextHandle
+        defer { if openFiles[handle] != nil { openerPID[handle] = pid } }
         switch node {
         case .container:
             // container.c vfio_fops_open: every open is a new container with no driver.
@@ -53,6 +57,7 @@ struct DispatcherState: Sendable {
     /// Returns the record of the release, or nil for an unknown handle.
     mutating func release(handle: UInt64) -> CallRecord? {
         guard let file = openFiles.removeValue(forKey: handle) else { return nil }
+        openerPID[handle] = nil
         switch file {
         case .container(let id):
             var record = CallRecord(node: .container, ioctl: "release", request: nil)
@@ -87,6 +92,7 @@ struct DispatcherState: Sendable {
     mutating func ioctl(handle: UInt64, request: UInt32, argument: UInt64, caller: any CallerContext,
                         preResolved: Result<ResolvedFD, Errno>?, record: inout CallRecord) -> Result<Int32, Errno> {
         guard let file = openFiles[handle] else { return .failure(.badFileDescriptor) }
+        if let opener = openerPID[handle], opener != caller.identity.pid { record.touch(.B12) }
         switch file {
         case .container(let id):
             record.container = id

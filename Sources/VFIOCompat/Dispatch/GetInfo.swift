@@ -14,7 +14,10 @@ extension DispatcherState {
         record.args["argsz"] = .uint(UInt64(info.argsz))
         guard Int(info.argsz) >= minimum else { throw .invalidArgument }
         let container = containers[id]!
-        if profile == .iommufd && !container.compatIOASAllocated { throw .noSuchDevice }
+        if profile == .iommufd && !container.compatIOASAllocated {
+            record.diverge(.C11, type1: .error(.invalidArgument), iommufd: .error(.noSuchDevice))
+            throw .noSuchDevice
+        }
 
         let ioas = container.ioas
         info.flags = .pgsizes
@@ -22,6 +25,7 @@ extension DispatcherState {
         // type1 vfio_update_pgsize_bitmap / compat iommufd_get_pagesizes (also >= iova_alignment).
         info.iovaPgsizes = profile == .type1 ? ioas.pageSizeBitmap : max(ioas.pageSizeBitmap, ioas.iovaAlignment)
         record.touch(.I02)
+        record.touch(.B05)
 
         // Caps in type1's order MIGRATION, DMA_AVAIL, IOVA_RANGE; MIGRATION is withheld
         // because dirty tracking is not emulated (compat omits it too).
@@ -52,7 +56,12 @@ extension DispatcherState {
 
         // Where the other kernel writes something different back, say so.
         let required = builder.requiredSize
-        if Int(info.argsz) != required {
+        if ioas.attachedDomains.isEmpty {
+            // compat before any device is attached: every power of two >= PAGE_SIZE (iommufd_get_pagesizes);
+            // type1 cannot get here without a driver and so at least one domain.
+            record.diverge(.I02, type1: .text("AND of the attached domains' page sizes"),
+                           iommufd: .text("0x\(String(info.iovaPgsizes, radix: 16)) (no device attached)"))
+        } else if Int(info.argsz) != required {
             let short = Int(info.argsz) < required
             record.diverge(.I03,
                 type1: .text(short ? "argsz raised to \(required), no caps copied" : "argsz left at \(info.argsz), caps at 24"),

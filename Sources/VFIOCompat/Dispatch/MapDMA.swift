@@ -16,7 +16,16 @@ extension DispatcherState {
             throw .invalidArgument
         }
         if map.flags.contains(.vaddr) {
-            record.unsupported(.M17, "VFIO_DMA_MAP_FLAG_VADDR (re-attach a vaddr after live update) is not emulated; iommufd uses IOMMU_IOAS_CHANGE_PROCESS")
+            // A VADDR map naming exactly an existing mapping is the CPR post-load remap (QEMU cpr-legacy.c).
+            let exact = (try? IOVARange.checked(start: map.iova, length: map.size)).map { range in
+                containers[id]!.ioas.areas(overlapping: range).contains { $0.range == range }
+            } ?? false
+            if exact {
+                record.touch(.M17)
+                record.unsupported(.B10, "live update (CPR) through VFIO_DMA_MAP_FLAG_VADDR is not emulated; iommufd uses IOMMU_IOAS_MAP_FILE + IOMMU_IOAS_CHANGE_PROCESS")
+            } else {
+                record.unsupported(.M17, "VFIO_DMA_MAP_FLAG_VADDR (re-attach a vaddr after live update) is not emulated; iommufd uses IOMMU_IOAS_CHANGE_PROCESS")
+            }
             throw .invalidArgument
         }
         let prot = map.flags.intersection([.read, .write])
@@ -28,7 +37,10 @@ extension DispatcherState {
                 throw .invalidArgument
             }
         case .iommufd:
-            guard containers[id]!.compatIOASAllocated else { throw .noSuchDevice }
+            guard containers[id]!.compatIOASAllocated else {
+                record.diverge(.C11, type1: .error(.invalidArgument), iommufd: .error(.noSuchDevice))
+                throw .noSuchDevice
+            }
             if prot.isEmpty { record.diverge(.M04, type1: .error(.invalidArgument), iommufd: .success) }
         }
         var protection: IOMMUProtection = []
@@ -56,6 +68,11 @@ extension DispatcherState {
             // Pinning faults on the vaddr before the rlimit check trips.
             try checkCallerMemory(map, writable: protection.contains(.write), caller: caller, record: &record)
             record.touch(.M13)
+            // Every vfio_dma is charged in full, also for a vaddr another mapping already pins.
+            record.touch(.M20)
+            // type1 charges mm->locked_vm; iommufd serving /dev/vfio/vfio uses MM mode too, /dev/iommu per user.
+            record.diverge(.B06, type1: .text("ENOMEM(12): mm->locked_vm over RLIMIT_MEMLOCK"),
+                           iommufd: .text("ENOMEM(12) at device open (MM mode; per-user locked_vm through /dev/iommu)"))
             record.args["rlimit_memlock"] = .uint(limit)
             record.args["would_lock"] = .uint(wouldCharge)
             throw .outOfMemory
@@ -75,6 +92,8 @@ extension DispatcherState {
         }
         record.touch(.B11)
         record.touch(.M23)
+        if area.range.last == .max { record.touch(.M09) }  // ends exactly at 2^64 (handled since v6.18, ef270ec44637)
+        if charge.chargedElsewhere > 0 { record.touch(.B06) }
         var ioasFlags = ["FIXED_IOVA"]
         if protection.contains(.read) { ioasFlags.append("READABLE") }
         if protection.contains(.write) { ioasFlags.append("WRITEABLE") }
@@ -90,7 +109,7 @@ extension DispatcherState {
         let align = ioas.iovaAlignment
         guard map.size != 0 else { record.touch(.M06); throw .invalidArgument }
         guard map.iova % align == 0, map.size % align == 0, map.vaddr % align == 0 else {
-            record.touch(.M07); throw .invalidArgument
+            noteMisaligned(&record); throw .invalidArgument
         }
         guard let range = try? IOVARange.checked(start: map.iova, length: map.size),
               (try? IOVARange.checked(start: map.vaddr, length: map.size)) != nil else {
@@ -106,10 +125,17 @@ extension DispatcherState {
         }
     }
 
+    /// type1 aligns to the smallest IOMMU page; compat to iova_alignment, which is 1 until a
+    /// device is opened. The emulator attaches at SET_CONTAINER, so both answer EINVAL here.
+    private func noteMisaligned(_ record: inout CallRecord) {
+        record.diverge(.M07, type1: .error(.invalidArgument),
+                       iommufd: .text("EINVAL(22) once a device is open; accepted before (iova_alignment 1)"))
+    }
+
     private func mapErrno(_ error: IOPageTableError, record: inout CallRecord) -> Errno {
         switch error {
         case .zeroLength: record.touch(.M06); return .invalidArgument
-        case .misaligned: record.touch(.M07); return .invalidArgument
+        case .misaligned: noteMisaligned(&record); return .invalidArgument
         case .overflow: record.touch(.M08); return .overflow  // EOVERFLOW since v6.18 (6012379ede6a)
         case .overlapsExistingArea: record.touch(.M10); return .exists
         case .entryLimitReached:
@@ -132,17 +158,27 @@ extension DispatcherState {
         let end = map.vaddr &+ map.size  // 0 when the range ends exactly at 2^64
         for m in mappings {
             if m.isDevice {
-                record.touch(.M15)
-                record.unsupported(.M22, "vaddr lies in a device mapping of the caller (\(m.name ?? "VM_PFNMAP")): peer-to-peer DMA to a BAR is not emulated; iommufd needs a DMABUF (IOMMU_IOAS_MAP_FILE)")
+                // A range wholly inside one device mapping is a BAR map (QEMU's ram_device sections): P2P, M-15.
+                // One that runs into a device mapping from ordinary memory is found by the same scan: M-22.
+                let wholeBAR = m.start <= map.vaddr && (end == 0 ? m.end == 0 : m.end >= end)
+                let why = "vaddr lies in a device mapping of the caller (\(m.name ?? "VM_PFNMAP")): peer-to-peer DMA to a BAR is not emulated; iommufd needs a DMABUF (IOMMU_IOAS_MAP_FILE)"
+                record.touch(wholeBAR ? .M22 : .M15)
+                record.unsupported(wholeBAR ? .M15 : .M22, why)
                 throw .badAddress
             }
             guard m.start <= cursor, m.end > cursor else { break }
-            guard m.readable else { record.touch(.M14); throw .badAddress }
-            if writable && !m.writable { record.touch(.M16); throw .badAddress }
+            guard m.readable else { noteFault(.M14, &record); throw .badAddress }
+            if writable && !m.writable { noteFault(.M16, &record); throw .badAddress }
             cursor = m.end
             if end != 0 && cursor >= end { return }
         }
-        record.touch(.M14)
+        noteFault(.M14, &record)
         throw .badAddress
+    }
+
+    /// A vaddr fault at MAP: type1 pins now; compat pins only when a device's domain is filled.
+    private func noteFault(_ row: MatrixRowID, _ record: inout CallRecord) {
+        record.touch(row)
+        record.diverge(.M23, type1: .error(.badAddress), iommufd: .text("EFAULT(14) at device open (MAP pins nothing before)"))
     }
 }

@@ -15,8 +15,10 @@ extension DispatcherState {
             record.touch(.U08); throw .invalidArgument
         }
         if unmap.flags.contains(.getDirtyBitmap) {
-            if !unmap.flags.isDisjoint(with: [.all, .vaddr]) && profile == .type1 {
-                record.touch(.U14); throw .invalidArgument
+            // type1: GET_DIRTY_BITMAP with ALL or VADDR is EINVAL; compat refuses the flag itself.
+            if !unmap.flags.isDisjoint(with: [.all, .vaddr]) {
+                record.touch(.U14)
+                if profile == .type1 { throw .invalidArgument }
             }
             record.unsupported(.U13, "VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP: dirty tracking is not emulated (type1 also answers EINVAL while tracking is off)")
             throw .invalidArgument
@@ -61,7 +63,10 @@ extension DispatcherState {
         }
         let range: IOVARange
         do { range = try IOVARange.checked(start: unmap.iova, length: unmap.size) } catch {
-            record.touch(.U16); throw .overflow  // EOVERFLOW since v6.18
+            // EOVERFLOW since v6.18; compat writes size 0 back on it, type1 writes nothing.
+            record.touch(.U16)
+            record.diverge(.U15, type1: .text("EOVERFLOW(75), size not written"), iommufd: .text("EOVERFLOW(75), size 0 written"))
+            throw .overflow
         }
         let areas = containers[id]!.ioas.areas(overlapping: range)
         do {
@@ -100,7 +105,10 @@ extension DispatcherState {
     /// Compat unmap. `.size` is written back on the errors compat writes it on.
     private mutating func unmapCompat(_ id: UInt32, _ unmap: inout VFIODMAUnmap, _ argument: UInt64,
                                       caller: any CallerContext, record: inout CallRecord) throws(Errno) -> UInt64 {
-        guard containers[id]!.compatIOASAllocated else { throw .noSuchDevice }
+        guard containers[id]!.compatIOASAllocated else {
+            record.diverge(.C11, type1: .error(.invalidArgument), iommufd: .error(.noSuchDevice))
+            throw .noSuchDevice
+        }
         if unmap.flags.contains(.all) {
             guard unmap.iova == 0, unmap.size == 0 else { record.touch(.U10); throw .invalidArgument }
             record.touch(.U09)
@@ -132,6 +140,12 @@ extension DispatcherState {
                 record.diverge(first ? .U04 : .U05, type1: .error(.invalidArgument),
                                iommufd: .text("ENOENT(2) after unmapping \(removed) bytes"))
                 record.touch(.U15)
+                if containers[id]!.iommuType == .type1 {
+                    // compat in TYPE1 mode cuts the area (iopt_cut_iova); the engine never splits.
+                    let keep = record.divergence
+                    record.unsupported(first ? .U06 : .U18, "TYPE1 (v1) unmap would cut the mapping exactly (compat hole punching); served with v2's answer")
+                    record.divergence = keep
+                }
                 if removed > 0 {
                     record.op("IOMMU_IOAS_UNMAP", ["iova": .uint(unmap.iova), "length": .uint(unmap.size), "unmapped": .uint(removed)])
                 }

@@ -60,7 +60,7 @@ public final class VFIODispatcher: Sendable {
     public func open(_ node: VFIONode, caller: CallerIdentity) -> Result<UInt64, Errno> {
         var record = CallRecord(node: node, ioctl: "open", request: nil)
         let result: Result<UInt64, Errno> = state.withLock { state in
-            state.open(node, record: &record)
+            state.open(node, pid: caller.pid, record: &record)
         }
         emit(record, caller: caller, result: result.map { _ in 0 })
         return result

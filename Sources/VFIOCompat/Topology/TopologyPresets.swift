@@ -2,7 +2,7 @@
 /// each) and group 9 (not viable: a host driver holds its device).
 extension Topology {
     /// Names accepted by `Topology.load`.
-    public static let presetNames = ["x86-vtd", "amd-vi", "arm-smmu", "narrow-39"]
+    public static let presetNames = ["x86-vtd", "amd-vi", "arm-smmu", "narrow-39", "mixed"]
 
     /// Served when no topology is given.
     public static var `default`: Topology { preset(named: "x86-vtd")! }
@@ -14,8 +14,21 @@ extension Topology {
         case "amd-vi": threeGroups(name, domain: .amdVi)
         case "arm-smmu": threeGroups(name, domain: .armSMMU)
         case "narrow-39": threeGroups(name, domain: .narrow39)
+        case "mixed": mixed
         default: nil
         }
+    }
+
+    /// Groups behind different IOMMUs, for probes of what depends on the mix:
+    /// 7 as x86-vtd; 8 behind a 39-bit, 4K|2M-only, non-coherent IOMMU; 9 not
+    /// viable; 10 behind an IOMMU whose aperture reaches 2^64 - 1.
+    private static var mixed: Topology {
+        Topology(name: "mixed", groups: [
+            GroupSpec(id: 7, devices: ["0000:00:01.0"], viable: true, domain: .x86VTd),
+            GroupSpec(id: 8, devices: ["0000:00:02.0"], viable: true, domain: .narrowNonCoherent),
+            GroupSpec(id: 9, devices: ["0000:00:03.0"], viable: false, domain: .x86VTd),
+            GroupSpec(id: 10, devices: ["0000:00:04.0"], viable: true, domain: .wide64),
+        ])
     }
 
     private static func threeGroups(_ name: String, domain: DomainSpec) -> Topology {
@@ -54,4 +67,15 @@ extension DomainSpec {
     /// A 39-bit IOMMU (consumer Intel parts): aperture [0, 2^39-1].
     public static let narrow39 = DomainSpec(apertureStart: 0, apertureLast: (1 << 39) - 1, pgsizes: pgsizes4K2M1G,
                                             coherent: true, reserved: [x86MSIWindow])
+}
+
+extension DomainSpec {
+    /// 39-bit aperture, 4 KiB | 2 MiB only, no enforced cache coherency (preset "mixed", group 8).
+    public static let narrowNonCoherent = DomainSpec(apertureStart: 0, apertureLast: (1 << 39) - 1,
+                                                     pgsizes: (1 << 12) | (1 << 21), coherent: false,
+                                                     reserved: [x86MSIWindow])
+
+    /// Aperture up to 2^64 - 1 (AMD-Vi with 6-level tables): a map may end exactly at 2^64 (preset "mixed", group 10).
+    public static let wide64 = DomainSpec(apertureStart: 0, apertureLast: .max, pgsizes: pgsizes4K2M1G,
+                                          coherent: true, reserved: [x86MSIWindow])
 }

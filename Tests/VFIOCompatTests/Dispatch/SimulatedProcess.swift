@@ -47,6 +47,18 @@ final class SimulatedProcess: CallerContext, CallerMemory, @unchecked Sendable {
         regions.removeAll { $0.start == address }
     }
 
+    /// Removes `[address, address + length)` from the map, splitting mappings it cuts (munmap(2)).
+    func munmap(_ address: UInt64, length: UInt64) {
+        let end = address &+ length
+        regions = regions.flatMap { r -> [Region] in
+            guard r.start < end, r.end > address else { return [r] }
+            var kept: [Region] = []
+            if r.start < address { var left = r; left.length = address - r.start; kept.append(left) }
+            if r.end > end { var right = r; right.start = end; right.length = r.end - end; kept.append(right) }
+            return kept
+        }
+    }
+
     /// Places `bytes` in a fresh buffer and returns its address (like a struct on the caller's stack).
     func buffer(_ bytes: [UInt8], size: Int? = nil) -> UInt64 {
         let address = mmap(max(size ?? bytes.count, 1))
