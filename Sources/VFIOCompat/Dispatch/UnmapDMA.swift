@@ -45,14 +45,7 @@ extension DispatcherState {
             record.diverge(.U07, type1: .error(.invalidArgument), iommufd: .text("not checked (ENOENT or success)"))
             throw .invalidArgument
         }
-        if unmap.flags.contains(.all) {
-            // UNMAP_ALL takes iova = size = 0 and means the whole space.
-            guard unmap.iova == 0, unmap.size == 0 else { record.touch(.U10); throw .invalidArgument }
-            record.touch(.U09)
-            let bytes = containers[id]!.ioas.unmapAll()
-            record.op("IOMMU_IOAS_UNMAP", ["iova": .uint(0), "length": .uint(UInt64.max), "unmapped": .uint(bytes)])
-            return bytes
-        }
+        if unmap.flags.contains(.all) { return try unmapAll(id, unmap, record: &record) }
         guard unmap.size != 0 else {
             record.diverge(.U15, type1: .text("EINVAL(22), size not written"), iommufd: .text("EINVAL(22), size 0 written"))
             throw .invalidArgument
@@ -102,6 +95,16 @@ extension DispatcherState {
         }
     }
 
+    /// UNMAP_ALL, the same in both kernels: iova = size = 0 means the whole space
+    /// (type1 treats size as U64_MAX; compat calls iopt_unmap_all). Nothing is written back on EINVAL.
+    private mutating func unmapAll(_ id: UInt32, _ unmap: VFIODMAUnmap, record: inout CallRecord) throws(Errno) -> UInt64 {
+        guard unmap.iova == 0, unmap.size == 0 else { record.touch(.U10); throw .invalidArgument }
+        record.touch(.U09)
+        let bytes = containers[id]!.ioas.unmapAll()
+        record.op("IOMMU_IOAS_UNMAP", ["iova": .uint(0), "length": .uint(UInt64.max), "unmapped": .uint(bytes)])
+        return bytes
+    }
+
     /// Compat unmap. `.size` is written back on the errors compat writes it on.
     private mutating func unmapCompat(_ id: UInt32, _ unmap: inout VFIODMAUnmap, _ argument: UInt64,
                                       caller: any CallerContext, record: inout CallRecord) throws(Errno) -> UInt64 {
@@ -109,13 +112,7 @@ extension DispatcherState {
             record.diverge(.C11, type1: .error(.invalidArgument), iommufd: .error(.noSuchDevice))
             throw .noSuchDevice
         }
-        if unmap.flags.contains(.all) {
-            guard unmap.iova == 0, unmap.size == 0 else { record.touch(.U10); throw .invalidArgument }
-            record.touch(.U09)
-            let bytes = containers[id]!.ioas.unmapAll()
-            record.op("IOMMU_IOAS_UNMAP", ["iova": .uint(0), "length": .uint(UInt64.max), "unmapped": .uint(bytes)])
-            return bytes
-        }
+        if unmap.flags.contains(.all) { return try unmapAll(id, unmap, record: &record) }
         // From here on compat writes `.size` back even when it fails.
         func fail(_ errno: Errno, unmapped: UInt64) throws(Errno) -> Never {
             unmap.size = unmapped
