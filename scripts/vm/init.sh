@@ -33,6 +33,7 @@ for dev in /sys/bus/pci/devices/*; do
 done
 [ -n "${VM_EDU_BDF}" ] || echo "vm-init: no edu device (1234:11e8) found"
 
+echo "vm-init: payload starts at uptime $(cut -d' ' -f1 /proc/uptime) s"
 echo "===== vfio-compat-vm: payload begin ====="
 if [ -f /payload/run ]; then
     cd /payload && sh ./run 2>&1
@@ -42,4 +43,5 @@ else
     status=127
 fi
 echo "===== vfio-compat-vm: payload end, status ${status} ====="
+echo "vm-init: payload ended at uptime $(cut -d' ' -f1 /proc/uptime) s"
 poweroff -f
