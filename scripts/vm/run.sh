@@ -10,7 +10,8 @@
 # REPO_ROOT set to this repository.
 # Exit status: the payload's; 124 if the VM hit the timeout; 125 if it never
 # reached the payload (kernel or /init failure).
-# Environment: VFIO_COMPAT_VM_TIMEOUT (default 120), VFIO_COMPAT_VM_CACHE.
+# Environment: VFIO_COMPAT_VM_TIMEOUT (default 120), VFIO_COMPAT_VM_CACHE,
+# VFIO_COMPAT_VM_APPEND (extra kernel command-line words).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=scripts/vm/common.sh
@@ -68,7 +69,7 @@ qemu=(
     -machine "q35,kernel-irqchip=split" -accel tcg -cpu max -m 1024 -no-reboot
     "${iommu_args[@]}" -device edu
     -kernel "${KERNEL_IMAGE}" -initrd "$initrd"
-    -append "console=ttyS0 quiet intel_iommu=on panic=-1"
+    -append "console=ttyS0 quiet intel_iommu=on panic=-1 ${VFIO_COMPAT_VM_APPEND:-}"
 )
 
 vm_log "booting ${KVER} (${iommu}-iommu, TCG, timeout ${timeout_s} s); console log: ${log}"
