@@ -84,7 +84,8 @@ timeout -k 5 "$timeout_s" "${qemu[@]}" </dev/null 2>&1 \
 qemu_status="${PIPESTATUS[0]}"
 set -e
 elapsed="$(( ($(date +%s%N) - start_ns) / 1000000 ))"
-vm_log "qemu ran $((elapsed / 1000)).$(printf '%03d' $((elapsed % 1000))) s wall; guest: $(grep -h '^vm-init: payload' "$log" | sed 's/^vm-init: //' | paste -sd ',' - | sed 's/,/, /g')"
+guest_times="$(grep -h '^vm-init: payload' "$log" | sed 's/^vm-init: //' | paste -sd ',' - | sed 's/,/, /g')"
+vm_log "qemu ran $((elapsed / 1000)).$(printf '%03d' $((elapsed % 1000))) s wall; guest: ${guest_times:-no payload markers}"
 
 if [[ -s "$status_file" ]]; then
     status="$(cat "$status_file")"
