@@ -51,8 +51,14 @@ extension DomainSpec {
     public static let x86VTd = DomainSpec(apertureStart: 0, apertureLast: (1 << 48) - 1, pgsizes: pgsizes4K2M1G,
                                           coherent: true, reserved: [x86MSIWindow])
 
-    /// AMD-Vi: as VT-d plus the HyperTransport hole (HT_RANGE_START..HT_RANGE_END).
-    public static let amdVi = DomainSpec(apertureStart: 0, apertureLast: (1 << 48) - 1, pgsizes: pgsizes4K2M1G,
+    /// AMD-Vi v1 page tables advertise every size from 4 KiB up except 512 GiB
+    /// (AMD_IOMMU_PGSIZES); a Debian 6.1 guest behind QEMU's amd-iommu reports
+    /// exactly 0xffffff7ffffff000 (scripts/vm kernel-probe).
+    public static let amdPgsizes: UInt64 = ~UInt64(0xfff) & ~(UInt64(2) << 38)
+
+    /// AMD-Vi: 48-bit aperture, AMD page sizes, the MSI window and the HyperTransport hole
+    /// (HT_RANGE_START..HT_RANGE_END) reserved.
+    public static let amdVi = DomainSpec(apertureStart: 0, apertureLast: (1 << 48) - 1, pgsizes: amdPgsizes,
                                          coherent: true, reserved: [
                                              x86MSIWindow,
                                              ReservedSpec(start: 0xfd_0000_0000, last: 0xff_ffff_ffff, type: .reserved),
