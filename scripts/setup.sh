@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what vfio-compat needs on a Debian 12 machine that has only Swift:
 # libfuse3 (headers and fusermount3), pkg-config, the kernel uAPI headers
-# (<linux/vfio.h>), a C compiler for the test client and QEMU (qemu-system-x86, a real
-# legacy VMM for the end-to-end test of `vfio-compat exec`). Idempotent: packages
-# already present are not touched. Needs root (or sudo) only when something is missing.
+# (<linux/vfio.h>), a C compiler for the test client, and two real legacy VFIO clients for
+# the end-to-end tests of `vfio-compat exec`: QEMU (qemu-system-x86) and DPDK (dpdk-dev, for
+# dpdk-testpmd). Idempotent: packages already present are not touched. Needs root (or sudo)
+# only when something is missing.
 set -euo pipefail
 
-packages=(libfuse3-dev fuse3 pkg-config linux-libc-dev gcc libc6-dev qemu-system-x86)
+packages=(libfuse3-dev fuse3 pkg-config linux-libc-dev gcc libc6-dev qemu-system-x86 dpdk-dev)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -128,7 +128,8 @@ struct ExecCommand: ParsableCommand {
         writer?.close()
 
         let summary = ExecSummary(records: collector.records, leftover: leftover, overflow: collector.overflow)
-        var header = "vfio-compat exec: \(command[0]) \(outcome) after \(formatSeconds(elapsed)) s"
+        let name = command[0].split(separator: "/").last.map(String.init) ?? command[0]
+        var header = "vfio-compat exec: \(name) \(outcome) after \(formatSeconds(elapsed)) s"
         header += "; shim \(exposure), profile \(serve.profile), topology \(dispatcher.configuration.topology.name)"
         if let log = serve.log { header += ", log \(log)" }
         writeError(header + "\n" + summary.render())

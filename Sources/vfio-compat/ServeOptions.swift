@@ -30,8 +30,8 @@ struct ServeOptions: ParsableArguments {
     }
 
     /// Loads the topology and opens the log; errors name what is wrong in one line.
-    /// With `collecting`, records also stay in memory (a `RecordCollector` that forwards to the writer).
-    func makeDispatcher(collecting: Bool = false) throws -> (VFIODispatcher, TranslationLogWriter?, RecordCollector?) {
+    /// With `collecting`, records also stay in memory (a `RecordTee` that forwards to the writer).
+    func makeDispatcher(collecting: Bool = false) throws -> (VFIODispatcher, TranslationLogWriter?, RecordTee?) {
         let topology: Topology
         do { topology = try Topology.load(self.topology) } catch { throw CLIError("topology: \(error)") }
         var writer: TranslationLogWriter?
@@ -42,7 +42,7 @@ struct ServeOptions: ParsableArguments {
                 throw CLIError("cannot open log file \(log): \(error)")
             }
         }
-        let tee = collecting ? RecordCollector(forwardingTo: writer) : nil
+        let tee = collecting ? RecordTee(forwardingTo: writer) : nil
         let dispatcher = VFIODispatcher(
             configuration: DispatcherConfiguration(profile: profile, topology: topology, dmaEntryLimit: dmaEntryLimit),
             sink: tee ?? writer)

@@ -3,7 +3,7 @@ import Synchronization
 /// Keeps the records a dispatcher emits in memory (for `exec`'s summary) and passes each one
 /// on to the next sink (the log writer), if any. Keeps at most `limit` records; later ones are
 /// only counted, so a long-running command cannot grow the daemon without bound.
-public final class RecordCollector: TranslationRecordSink {
+public final class RecordTee: TranslationRecordSink {
     private let next: (any TranslationRecordSink)?
     private let limit: Int
     private let state = Mutex<(records: [TranslationRecord], overflow: Int)>(([], 0))

@@ -13,7 +13,7 @@ public enum NativeAdvice {
         .C05: "allocate the IOAS (IOMMU_IOAS_ALLOC) before attaching devices; there is no container type to set",
         .C06: "allocate the IOAS (IOMMU_IOAS_ALLOC) before attaching devices; there is no container type to set",
         .C07: "SPAPR TCE and vendor IOMMU types have no iommufd equivalent: stay on the legacy container",
-        .C08: unmapWhole + "; TYPE1 (v1) is not offered: ask for TYPE1v2, or set IOMMU_OPTION_HUGE_PAGES=0 on the IOAS for exact hole punching",
+        .C08: "ask for TYPE1v2: iommufd never splits a mapping on unmap; for v1 hole punching set IOMMU_OPTION_HUGE_PAGES=0 on the IOAS",
         .C09: "nesting: IOMMU_HWPT_ALLOC with IOMMU_HWPT_ALLOC_NEST_PARENT, then IOMMU_VIOMMU_ALLOC and nested HWPTs",
         .C10: noIOMMU,
         .C11: "allocate the IOAS before mapping: IOMMU_IOAS_MAP/UNMAP/IOVA_RANGES need an ioas_id",
