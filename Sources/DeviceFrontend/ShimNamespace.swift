@@ -90,6 +90,18 @@ public final class ShimNamespace {
         guard mount("tmpfs", "/dev", "tmpfs", UInt(MS_NOSUID), "mode=0755") == 0 else {
             throw .call("mount tmpfs on /dev", currentErrno())
         }
+        do {
+            try populateDev(from: original, names: names)
+        } catch {
+            umount2("/dev", Int32(MNT_DETACH))
+            throw error
+        }
+        return names.count
+    }
+
+    /// Re-creates each entry of the original /dev (`names`, reached under `original`) in the new
+    /// tmpfs: symlinks copied, directories and other inodes bound; then `vfio` bound to the shim.
+    private func populateDev(from original: String, names: [String]) throws(NamespaceError) {
         for name in names {
             let source = original + "/" + name, target = "/dev/" + name
             guard let st = lstatPath(source) else { continue }
@@ -112,7 +124,6 @@ public final class ShimNamespace {
         }
         guard mkdir("/dev/vfio", 0o755) == 0 else { throw .call("mkdir /dev/vfio", currentErrno()) }
         try bind(shimDirectory, on: "/dev/vfio", recursive: false)
-        return names.count
     }
 
     /// Undoes `exposeAtDevVFIO()` (so no process of the command still reaches the shim through
