@@ -38,7 +38,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "VFIOCompatTests", dependencies: ["VFIOCompat", "CVFIO", "IOPageTable"]),
-        // The command-line tool: mount, matrix, log, topology.
+        // The command-line tool: mount, exec, matrix, log, topology.
         .executableTarget(
             name: "vfio-compat",
             dependencies: [

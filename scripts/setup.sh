@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what vfio-compat needs on a Debian 12 machine that has only Swift:
 # libfuse3 (headers and fusermount3), pkg-config, the kernel uAPI headers
-# (<linux/vfio.h>) and a C compiler for the test client. Idempotent: packages
-# already present are not touched. Needs root (or sudo) only when something is missing.
+# (<linux/vfio.h>), a C compiler for the test client, and two real legacy VFIO clients for
+# the end-to-end tests of `vfio-compat exec`: QEMU (qemu-system-x86) and DPDK (dpdk-dev, for
+# dpdk-testpmd). Idempotent: packages already present are not touched. Needs root (or sudo)
+# only when something is missing.
 set -euo pipefail
 
-packages=(libfuse3-dev fuse3 pkg-config linux-libc-dev gcc libc6-dev)
+packages=(libfuse3-dev fuse3 pkg-config linux-libc-dev gcc libc6-dev qemu-system-x86 dpdk-dev)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -4,6 +4,7 @@
 #endif
 #include "CLinuxShims.h"
 #include <errno.h>
+#include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -41,5 +42,7 @@ int clinux_ioctl(int fd, unsigned long request, uint64_t arg) {
 }
 
 pid_t clinux_gettid(void) { return (pid_t)syscall(SYS_gettid); }
+
+int clinux_unshare_mount_namespace(void) { return unshare(CLONE_NEWNS); }
 
 int clinux_errno(void) { return errno; }

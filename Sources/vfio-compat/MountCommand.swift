@@ -35,7 +35,7 @@ struct MountCommand: ParsableCommand {
 
     func run() throws {
         let logger = serve.bootstrapLogging()
-        let (dispatcher, writer) = try serve.makeDispatcher()
+        let (dispatcher, writer, _) = try serve.makeDispatcher()
         defer { writer?.close() }
         let names = dispatcher.nodes.map(\.name).joined(separator: ", ")
         let profile = serve.profile

@@ -5,7 +5,7 @@ import VFIOCompat
 
 extension SemanticsProfile: ExpressibleByArgument {}
 
-/// The options every command that serves the emulated nodes shares (`mount`, later `exec`, `cuse`).
+/// The options every command that serves the emulated nodes shares (`mount`, `exec`, later `cuse`).
 struct ServeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Groups to serve: a preset (\(Topology.presetNames.joined(separator: ", "))) or a YAML file.",
                                valueName: "preset|file"))
@@ -30,7 +30,8 @@ struct ServeOptions: ParsableArguments {
     }
 
     /// Loads the topology and opens the log; errors name what is wrong in one line.
-    func makeDispatcher() throws -> (VFIODispatcher, TranslationLogWriter?) {
+    /// With `collecting`, records also stay in memory (a `RecordTee` that forwards to the writer).
+    func makeDispatcher(collecting: Bool = false) throws -> (VFIODispatcher, TranslationLogWriter?, RecordTee?) {
         let topology: Topology
         do { topology = try Topology.load(self.topology) } catch { throw CLIError("topology: \(error)") }
         var writer: TranslationLogWriter?
@@ -41,10 +42,11 @@ struct ServeOptions: ParsableArguments {
                 throw CLIError("cannot open log file \(log): \(error)")
             }
         }
+        let tee = collecting ? RecordTee(forwardingTo: writer) : nil
         let dispatcher = VFIODispatcher(
             configuration: DispatcherConfiguration(profile: profile, topology: topology, dmaEntryLimit: dmaEntryLimit),
-            sink: writer)
-        return (dispatcher, writer)
+            sink: tee ?? writer)
+        return (dispatcher, writer, tee)
     }
 
     func bootstrapLogging() -> Logger {

@@ -9,10 +9,11 @@ struct VFIOCompatCommand: ParsableCommand {
         abstract: "A userspace emulation of the legacy VFIO type1 container (/dev/vfio/vfio).",
         discussion: """
             Examples:
+              vfio-compat exec --log /tmp/qemu.jsonl -- qemu-system-x86_64 -machine q35 …
               vfio-compat topology show x86-vtd --format json
               vfio-compat matrix show --format md --out compat-matrix/README.md
             """,
         version: "0.1.0",
-        subcommands: [MountCommand.self, MatrixCommand.self, LogCommand.self, TopologyCommand.self]
+        subcommands: [MountCommand.self, ExecCommand.self, MatrixCommand.self, LogCommand.self, TopologyCommand.self]
     )
 }

@@ -22,6 +22,9 @@ int clinux_memlock_limit(pid_t pid, uint64_t *soft, int *infinite);
 int clinux_ioctl(int fd, unsigned long request, uint64_t arg);
 /// gettid(2).
 pid_t clinux_gettid(void);
+/// unshare(CLONE_NEWNS): a private mount namespace for the calling thread (and the threads
+/// and children it creates afterwards). Returns 0 or -1/errno.
+int clinux_unshare_mount_namespace(void);
 /// The calling thread's errno (read immediately after a failed call).
 int clinux_errno(void);
 
