@@ -68,13 +68,16 @@ public final class VFIODispatcher: Sendable {
 
     /// The last close of an open file description. Never fails: a group is
     /// detached as UNSET_CONTAINER would, a container is dropped once no group holds it.
+    /// FUSE's RELEASE carries no pid, so the record names the process that opened the file.
     public func release(handle: UInt64, caller: CallerIdentity? = nil) {
         var record: CallRecord?
+        var opener: Int32 = 0
         state.withLock { state in
+            opener = state.openerPID[handle] ?? 0
             record = state.release(handle: handle)
         }
         if let record {
-            emit(record, caller: caller ?? CallerIdentity(pid: 0, tid: 0), result: .success(0))
+            emit(record, caller: caller ?? CallerIdentity(pid: opener, tid: opener), result: .success(0))
         }
     }
 

@@ -92,6 +92,9 @@ import Testing
         h.dispatcher.release(handle: g)
         let snap = h.dispatcher.snapshot()
         #expect(snap.containers.isEmpty && snap.openHandles == 0 && snap.attachedGroups.isEmpty)
+        // RELEASE has no caller: the records name the process that opened each file.
+        let releases = h.records.records.filter { $0.ioctl == "release" }
+        #expect(releases.count == 2 && releases.allSatisfy { $0.pid == h.process.identity.pid })
     }
 
     /// `-machine pc`: five maps, one host range mapped at two IOVAs.
