@@ -2,93 +2,145 @@
 /// `area_itree`; since areas never overlap, an ordered map with floor lookup answers every interval query).
 ///
 /// Invariants: all leaves are at the same depth; a leaf's `keys[i] == areas[i].range.start`, strictly
-/// increasing; an internal node's `keys[i]` is exactly the smallest key under `children[i]`; every node but
-/// the root holds at least `minimumFill` entries once a removal has touched it. A node is mutated only
-/// after `isKnownUniquelyReferenced` proved no other tree value shares it.
+/// increasing; an internal node's `keys[i]` is exactly the smallest key under `children[i]`; a node other
+/// than the root is refilled from a sibling once a removal leaves it under `minimumFill`. A node is mutated
+/// only after `isKnownUniquelyReferenced` proved that no other tree value shares it.
 struct AreaTree {
     static let leafCapacity = 64
     static let internalCapacity = 64
     static let minimumFill = 16
 
+    /// One node. Keys and entries live in fixed-capacity buffers owned by the node (one spare slot for the
+    /// entry that triggers a split), so lookups read plain memory with no reference counting.
     final class Node {
         let isLeaf: Bool
-        var keys: [UInt64]
-        /// Leaf entries, parallel to `keys`.
-        var areas: [Area]
-        /// Internal children, parallel to `keys`.
-        var children: [Node]
+        private(set) var count = 0
+        let keys: UnsafeMutablePointer<UInt64>
+        /// Leaf entries, parallel to `keys` (nil in internal nodes).
+        let areas: UnsafeMutablePointer<Area>?
+        /// Internal children, parallel to `keys` (nil in leaves).
+        let children: UnsafeMutablePointer<Node>?
 
-        init(leafKeys keys: [UInt64], areas: [Area]) {
-            isLeaf = true
-            self.keys = keys
-            self.areas = areas
-            self.children = []
-            self.keys.reserveCapacity(AreaTree.leafCapacity + 1)
-            self.areas.reserveCapacity(AreaTree.leafCapacity + 1)
+        init(isLeaf: Bool) {
+            self.isLeaf = isLeaf
+            let capacity = (isLeaf ? AreaTree.leafCapacity : AreaTree.internalCapacity) + 1
+            keys = .allocate(capacity: capacity)
+            areas = isLeaf ? .allocate(capacity: capacity) : nil
+            children = isLeaf ? nil : .allocate(capacity: capacity)
         }
 
-        init(internalKeys keys: [UInt64], children: [Node]) {
-            isLeaf = false
-            self.keys = keys
-            self.areas = []
-            self.children = children
-            self.keys.reserveCapacity(AreaTree.internalCapacity + 1)
-            self.children.reserveCapacity(AreaTree.internalCapacity + 1)
+        deinit {
+            areas?.deinitialize(count: count)
+            areas?.deallocate()
+            children?.deinitialize(count: count)
+            children?.deallocate()
+            keys.deallocate()
         }
 
-        private init(copying other: Node) {
-            isLeaf = other.isLeaf
-            keys = other.keys
-            areas = other.areas
-            children = other.children
+        /// A node holding the same entries (children and pages are shared, not deep-copied).
+        func copy() -> Node {
+            let twin = Node(isLeaf: isLeaf)
+            twin.keys.initialize(from: keys, count: count)
+            if let areas { twin.areas!.initialize(from: areas, count: count) }
+            if let children { twin.children!.initialize(from: children, count: count) }
+            twin.count = count
+            return twin
         }
 
-        func copy() -> Node { Node(copying: self) }
-
-        var count: Int { keys.count }
-
-        /// Index of the last key <= `key`, or -1.
+        /// Index of the last key <= `key`, or -1. A binary search whose steps are conditional moves rather
+        /// than unpredictable branches.
         @inline(__always)
         func floorIndex(_ key: UInt64) -> Int {
-            keys.withUnsafeBufferPointer { buffer in
-                var low = 0
-                var high = buffer.count
-                while low < high {
-                    let mid = (low &+ high) >> 1
-                    if buffer[mid] <= key { low = mid &+ 1 } else { high = mid }
-                }
-                return low &- 1
+            var n = count
+            guard n > 0 else { return -1 }
+            var base = 0
+            while n > 1 {
+                let half = n >> 1
+                base = keys[base &+ half] <= key ? base &+ half : base
+                n &-= half
             }
+            return keys[base] <= key ? base : -1  // base moved only past keys <= key, so -1 means base is 0
         }
 
-        /// Moves entries `from..<count` into a new right sibling and returns it.
+        /// The child at `index`, without retaining it.
+        @inline(__always)
+        func unretainedChild(_ index: Int) -> Unmanaged<Node> {
+            UnsafeRawPointer(children! + index).load(as: Unmanaged<Node>.self)
+        }
+
+        var firstKey: UInt64 { keys[0] }
+
+        func insert(_ area: Area, at index: Int) {
+            (keys + index + 1).moveInitialize(from: keys + index, count: count - index)
+            (areas! + index + 1).moveInitialize(from: areas! + index, count: count - index)
+            (keys + index).initialize(to: area.range.start)
+            (areas! + index).initialize(to: area)
+            count += 1
+        }
+
+        func insert(_ child: Node, at index: Int) {
+            (keys + index + 1).moveInitialize(from: keys + index, count: count - index)
+            (children! + index + 1).moveInitialize(from: children! + index, count: count - index)
+            (keys + index).initialize(to: child.firstKey)
+            (children! + index).initialize(to: child)
+            count += 1
+        }
+
+        func removeArea(at index: Int) -> Area {
+            let area = (areas! + index).move()
+            (areas! + index).moveInitialize(from: areas! + index + 1, count: count - index - 1)
+            (keys + index).moveInitialize(from: keys + index + 1, count: count - index - 1)
+            count -= 1
+            return area
+        }
+
+        func removeChild(at index: Int) {
+            (children! + index).deinitialize(count: 1)
+            (children! + index).moveInitialize(from: children! + index + 1, count: count - index - 1)
+            (keys + index).moveInitialize(from: keys + index + 1, count: count - index - 1)
+            count -= 1
+        }
+
+        /// Moves entries `index..<count` into a new right sibling and returns it.
         func splitOff(from index: Int) -> Node {
-            let right: Node
+            let right = Node(isLeaf: isLeaf)
+            let moved = count - index
+            right.keys.moveInitialize(from: keys + index, count: moved)
             if isLeaf {
-                right = Node(leafKeys: Array(keys[index...]), areas: Array(areas[index...]))
-                areas.removeSubrange(index...)
+                right.areas!.moveInitialize(from: areas! + index, count: moved)
             } else {
-                right = Node(internalKeys: Array(keys[index...]), children: Array(children[index...]))
-                children.removeSubrange(index...)
+                right.children!.moveInitialize(from: children! + index, count: moved)
             }
-            keys.removeSubrange(index...)
+            right.count = moved
+            count = index
             return right
         }
 
-        /// Appends every entry of `right` (the next sibling at the same depth).
+        /// Moves every entry of `right` (the next sibling at the same depth) onto the end of this node.
         func absorb(_ right: Node) {
-            keys.append(contentsOf: right.keys)
-            if isLeaf { areas.append(contentsOf: right.areas) } else { children.append(contentsOf: right.children) }
+            let moved = right.count
+            (keys + count).moveInitialize(from: right.keys, count: moved)
+            if isLeaf {
+                (areas! + count).moveInitialize(from: right.areas!, count: moved)
+            } else {
+                (children! + count).moveInitialize(from: right.children!, count: moved)
+            }
+            count += moved
+            right.count = 0
         }
 
-        /// Makes `children[index]` uniquely referenced by this node and returns it.
+        /// Makes the child at `index` uniquely referenced by this node and returns it.
         @inline(__always)
         func uniqueChild(_ index: Int) -> Node {
-            if !isKnownUniquelyReferenced(&children[index]) {
-                children[index] = children[index].copy()
+            if !isKnownUniquelyReferenced(&children![index]) {
+                children![index] = children![index].copy()
             }
-            return children[index]
+            return children![index]
         }
+
+        func key(_ index: Int) -> UInt64 { keys[index] }
+        func area(_ index: Int) -> Area { areas![index] }
+        func setKey(_ index: Int, _ key: UInt64) { keys[index] = key }
     }
 
     private(set) var root: Node?
@@ -100,34 +152,52 @@ struct AreaTree {
 
     // MARK: Lookups
 
-    /// The area with the greatest start <= `key`.
-    func floor(_ key: UInt64) -> Area? {
-        guard var node = root else { return nil }
+    /// The leaf and index holding the greatest key <= `key`, found without touching reference counts.
+    @inline(__always)
+    private func floorPosition(_ key: UInt64) -> (leaf: Unmanaged<Node>, index: Int)? {
+        guard let root else { return nil }
+        var node = Unmanaged.passUnretained(root)
         while true {
-            let index = node.floorIndex(key)
+            let (index, next): (Int, Unmanaged<Node>?) = node._withUnsafeGuaranteedRef { current in
+                let index = current.floorIndex(key)
+                if index < 0 || current.isLeaf { return (index, nil) }
+                return (index, current.unretainedChild(index))
+            }
             if index < 0 { return nil }
-            if node.isLeaf { return node.areas[index] }
-            node = node.children[index]
+            guard let next else { return (node, index) }
+            node = next
         }
     }
 
-    /// The area with the greatest start <= `range.last`, if it overlaps `range`: since areas are disjoint and
-    /// ordered, it is the last overlapping area, and none overlaps when it does not.
-    func lastOverlapping(_ range: IOVARange) -> Area? {
-        guard let area = floor(range.last), area.range.last >= range.start else { return nil }
-        return area
+    /// The area with the greatest start <= `key`.
+    func floor(_ key: UInt64) -> Area? {
+        guard let (leaf, index) = floorPosition(key) else { return nil }
+        return leaf._withUnsafeGuaranteedRef { $0.areas![index] }
+    }
+
+    /// The range of the area with the greatest start <= `key` (no reference to its pages is taken).
+    func floorRange(_ key: UInt64) -> IOVARange? {
+        guard let (leaf, index) = floorPosition(key) else { return nil }
+        return leaf._withUnsafeGuaranteedRef { ($0.areas! + index).pointee.range }
+    }
+
+    /// The range of the last area overlapping `range`: since areas are disjoint and ordered, the one with the
+    /// greatest start <= `range.last` is the last overlapping one, and if it does not overlap, none does.
+    func lastOverlapping(_ range: IOVARange) -> IOVARange? {
+        guard let found = floorRange(range.last), found.last >= range.start else { return nil }
+        return found
     }
 
     var first: Area? {
         guard var node = root else { return nil }
-        while !node.isLeaf { node = node.children[0] }
-        return node.areas.first
+        while !node.isLeaf { node = node.children![0] }
+        return node.count > 0 ? node.areas![0] : nil
     }
 
     var last: Area? {
         guard var node = root else { return nil }
-        while !node.isLeaf { node = node.children[node.count - 1] }
-        return node.areas.last
+        while !node.isLeaf { node = node.children![node.count - 1] }
+        return node.count > 0 ? node.areas![node.count - 1] : nil
     }
 
     /// Calls `body` on each area whose start lies in `[low, high]`, in order, until it returns false.
@@ -142,14 +212,14 @@ struct AreaTree {
             var index = node.floorIndex(low)
             if index < 0 || node.keys[index] < low { index += 1 }
             while index < node.count, node.keys[index] <= high {
-                if !body(node.areas[index]) { return false }
+                if !body(node.areas![index]) { return false }
                 index += 1
             }
             return true
         }
         var index = max(node.floorIndex(low), 0)
         while index < node.count, node.keys[index] <= high {
-            if !visit(node.children[index], low, high, body) { return false }
+            if !visit(node.children![index], low, high, body) { return false }
             index += 1
         }
         return true
@@ -168,25 +238,28 @@ struct AreaTree {
     /// Inserts `area`. The caller guarantees that it overlaps no stored area.
     mutating func insert(_ area: Area) {
         guard root != nil else {
-            root = Node(leafKeys: [area.range.start], areas: [area])
+            let leaf = Node(isLeaf: true)
+            leaf.insert(area, at: 0)
+            root = leaf
             count = 1
             return
         }
         if !isKnownUniquelyReferenced(&root!) { root = root!.copy() }
         let top = root!
         if let right = Self.insert(area, into: top) {
-            root = Node(internalKeys: [top.keys[0], right.keys[0]], children: [top, right])
+            let newRoot = Node(isLeaf: false)
+            newRoot.insert(top, at: 0)
+            newRoot.insert(right, at: 1)
+            root = newRoot
         }
         count += 1
     }
 
     /// Returns the new right sibling when `node` had to split.
     private static func insert(_ area: Area, into node: Node) -> Node? {
-        let key = area.range.start
-        let position = node.floorIndex(key) + 1
+        let position = node.floorIndex(area.range.start) + 1
         if node.isLeaf {
-            node.keys.insert(key, at: position)
-            node.areas.insert(area, at: position)
+            node.insert(area, at: position)
             guard node.count > leafCapacity else { return nil }
             // Appending at the end (ascending fills) leaves the left leaf full instead of half empty.
             return node.splitOff(from: position == node.count - 1 ? position : node.count / 2)
@@ -194,10 +267,9 @@ struct AreaTree {
         let index = max(position - 1, 0)
         let child = node.uniqueChild(index)
         let split = insert(area, into: child)
-        node.keys[index] = child.keys[0]
+        node.setKey(index, child.firstKey)
         guard let split else { return nil }
-        node.keys.insert(split.keys[0], at: index + 1)
-        node.children.insert(split, at: index + 1)
+        node.insert(split, at: index + 1)
         guard node.count > internalCapacity else { return nil }
         return node.splitOff(from: node.count / 2)
     }
@@ -213,7 +285,7 @@ struct AreaTree {
         if top.isLeaf {
             if top.count == 0 { root = nil }
         } else if top.count == 1 {
-            root = top.children[0]
+            root = top.children![0]
         }
         return removed
     }
@@ -223,12 +295,11 @@ struct AreaTree {
         guard index >= 0 else { return nil }
         if node.isLeaf {
             guard node.keys[index] == key else { return nil }
-            node.keys.remove(at: index)
-            return node.areas.remove(at: index)
+            return node.removeArea(at: index)
         }
         let child = node.uniqueChild(index)
         guard let removed = remove(key, from: child) else { return nil }
-        if child.count > 0 { node.keys[index] = child.keys[0] }
+        if child.count > 0 { node.setKey(index, child.firstKey) }
         if child.count < minimumFill { rebalance(node, childAt: index) }
         return removed
     }
@@ -242,23 +313,22 @@ struct AreaTree {
         let capacity = left.isLeaf ? leafCapacity : internalCapacity
         if left.count + right.count <= capacity {
             left.absorb(right)
-            node.keys.remove(at: leftIndex + 1)
-            node.children.remove(at: leftIndex + 1)
-            node.keys[leftIndex] = left.keys[0]  // left may have been the emptied child
+            node.removeChild(at: leftIndex + 1)
+            node.setKey(leftIndex, left.firstKey)  // left may have been the emptied child
             return
         }
         let target = (left.count + right.count) / 2
         if left.count > target {
             let moved = left.splitOff(from: target)
             moved.absorb(right)
-            node.children[leftIndex + 1] = moved
+            node.children![leftIndex + 1] = moved
         } else {
             let tail = right.splitOff(from: target - left.count)
             left.absorb(right)
-            node.children[leftIndex + 1] = tail
+            node.children![leftIndex + 1] = tail
         }
-        node.keys[leftIndex] = left.keys[0]
-        node.keys[leftIndex + 1] = node.children[leftIndex + 1].keys[0]
+        node.setKey(leftIndex, left.firstKey)
+        node.setKey(leftIndex + 1, node.children![leftIndex + 1].firstKey)
     }
 
     mutating func removeAll() {
@@ -275,7 +345,7 @@ struct AreaTree {
         var leafDepth: Int? = nil
         var seen = 0
         func check(_ node: Node, depth: Int, isRoot: Bool) {
-            if node.count == 0 { problems.append("empty node at depth \(depth)") ; return }
+            if node.count == 0 { problems.append("empty node at depth \(depth)"); return }
             for i in 1..<max(node.count, 1) where node.keys[i - 1] >= node.keys[i] {
                 problems.append("keys out of order at depth \(depth)")
             }
@@ -283,13 +353,14 @@ struct AreaTree {
                 if let leafDepth, leafDepth != depth { problems.append("leaves at depths \(leafDepth) and \(depth)") }
                 leafDepth = depth
                 seen += node.count
-                for (key, area) in zip(node.keys, node.areas) where key != area.range.start {
-                    problems.append("leaf key 0x\(String(key, radix: 16)) != area start")
+                for i in 0..<node.count where node.keys[i] != node.areas![i].range.start {
+                    problems.append("leaf key 0x\(String(node.keys[i], radix: 16)) != area start")
                 }
             } else {
                 if isRoot && node.count < 2 { problems.append("internal root with one child") }
-                for (key, child) in zip(node.keys, node.children) {
-                    if child.count > 0, child.keys[0] != key { problems.append("stale separator at depth \(depth)") }
+                for i in 0..<node.count {
+                    let child = node.children![i]
+                    if child.count > 0, child.keys[0] != node.keys[i] { problems.append("stale separator at depth \(depth)") }
                     check(child, depth: depth + 1, isRoot: false)
                 }
             }
@@ -319,8 +390,8 @@ public struct AreaIterator: IteratorProtocol {
                 continue
             }
             stack[stack.count - 1].index += 1
-            if top.node.isLeaf { return top.node.areas[top.index] }
-            stack.append((top.node.children[top.index], 0))
+            if top.node.isLeaf { return top.node.areas![top.index] }
+            stack.append((top.node.children![top.index], 0))
         }
         return nil
     }
