@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "vfio-compat", targets: ["vfio-compat"]),
         .library(name: "IOPageTable", targets: ["IOPageTable"]),
+        .library(name: "VFIOCompat", targets: ["VFIOCompat"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -23,6 +24,27 @@ let package = Package(
         .executableTarget(
             name: "iopt-bench",
             dependencies: ["IOPageTable"]
+        ),
+        // Constants and struct layouts of the system's <linux/vfio.h>, exported as cvfio_* values.
+        .target(name: "CVFIO"),
+        // The legacy uAPI: codecs, topology, matrix, dispatcher, profiles, translation records and log.
+        .target(
+            name: "VFIOCompat",
+            dependencies: [
+                "CVFIO",
+                "IOPageTable",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "VFIOCompatTests", dependencies: ["VFIOCompat", "CVFIO", "IOPageTable"]),
+        // The command-line tool: mount, matrix, log, topology.
+        .executableTarget(
+            name: "vfio-compat",
+            dependencies: [
+                "VFIOCompat",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
     ]
 )

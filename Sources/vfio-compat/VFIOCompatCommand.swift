@@ -1,0 +1,18 @@
+import ArgumentParser
+import VFIOCompat
+
+/// The `vfio-compat` tool: serve, inspect and measure the emulated legacy VFIO container.
+@main
+struct VFIOCompatCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vfio-compat",
+        abstract: "A userspace emulation of the legacy VFIO type1 container (/dev/vfio/vfio).",
+        discussion: """
+            Examples:
+              vfio-compat topology show x86-vtd --format json
+              vfio-compat matrix show --format md --out compat-matrix/README.md
+            """,
+        version: "0.1.0",
+        subcommands: [TopologyCommand.self, MatrixCommand.self, LogCommand.self]
+    )
+}
