@@ -5,21 +5,26 @@ extension IOAS {
     @discardableResult
     public mutating func unmap(_ range: IOVARange) throws(IOPageTableError) -> UInt64 {
         // The last area starting at or below range.last; when none does, nothing can be inside.
-        guard let tail = tree.floorRange(range.last) else { return 0 }
+        var cursor = tree.seek(range.last)
+        guard let tail = cursor.floorRange else { return 0 }
         // The area holding range.start, if any: the same one when tail starts at or below range.start.
         let head = tail.start <= range.start ? tail : tree.floorRange(range.start)
         // type1 v2: a mapping containing iova must start at iova — checked before anything is touched
         if let head, head.start < range.start, head.last >= range.start { throw .wouldSplitArea(head) }
         // type1 v2: a mapping containing iova + size - 1 must end there
         if tail.last > range.last { throw .wouldSplitArea(tail) }
-        // Every area starting inside the range now ends inside it: take them from the top down.
+        // Every area starting inside the range now ends inside it: take them from the top down, the first
+        // straight from the descent that found it.
         var removed: UInt128 = 0
-        var next: IOVARange? = tail
-        while let found = next, found.start >= range.start {
-            guard let area = tree.remove(startingAt: found.start) else { preconditionFailure("area vanished") }
+        var found = tail
+        while found.start >= range.start {
+            let area = tree.remove(at: cursor)
             accounting.release(area.pages)
             removed += area.range.exactLength
-            next = found.start == range.start ? nil : tree.floorRange(found.start - 1)
+            if found.start == range.start { break }
+            cursor = tree.seek(found.start - 1)
+            guard let next = cursor.floorRange else { break }
+            found = next
         }
         mappedBytes -= removed
         return removed.saturatingUInt64

@@ -20,7 +20,15 @@ struct SplitMix64: RandomNumberGenerator {
 let quick = CommandLine.arguments.contains("--quick")
 let page: UInt64 = 4096
 let charge = AccountingCharge(source: .process(pid: 1))
-let sizes = quick ? [1_000, 10_000, 100_000] : [1_000, 100_000, 1_000_000]
+/// `--sizes 1000,1000000` times only those live-mapping counts (for profiling one of them).
+let sizes: [Int] = {
+    let arguments = CommandLine.arguments
+    if let flag = arguments.firstIndex(of: "--sizes"), flag + 1 < arguments.count {
+        let chosen = arguments[flag + 1].split(separator: ",").compactMap { Int($0) }
+        if !chosen.isEmpty { return chosen }
+    }
+    return quick ? [1_000, 10_000, 100_000] : [1_000, 100_000, 1_000_000]
+}()
 let pairs = quick ? 200_000 : 2_000_000
 let runs: Int = {
     let arguments = CommandLine.arguments
