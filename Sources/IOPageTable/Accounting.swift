@@ -3,17 +3,30 @@
 /// charged once when created and released when its last area goes. Counts are stored only for Pages backing
 /// two or more areas, so a plain mapping costs no dictionary entry. Totals are 128-bit so they never wrap.
 struct Accounting: Sendable {
-    private(set) var charges: [AccountingSource: UInt128] = [:]
+    /// Per-source totals; a short array (one entry per mm or user that mapped here) beats hashing.
+    private(set) var chargeList: [(source: AccountingSource, bytes: UInt128)] = []
     private(set) var total: UInt128 = 0
     /// Area count for Pages with more than one area; absent means exactly one.
     private(set) var sharedAreaCounts: [ObjectIdentifier: Int] = [:]
 
-    func charged(to source: AccountingSource) -> UInt128 { charges[source] ?? 0 }
+    var charges: [AccountingSource: UInt128] {
+        Dictionary(uniqueKeysWithValues: chargeList.map { ($0.source, $0.bytes) })
+    }
+
+    func charged(to source: AccountingSource) -> UInt128 {
+        for entry in chargeList where entry.source == source { return entry.bytes }
+        return 0
+    }
 
     /// Records a new Pages object backing one area.
     mutating func charge(_ pages: Pages) {
-        charges[pages.source, default: 0] += UInt128(pages.length)
-        total += UInt128(pages.length)
+        let length = UInt128(pages.length)
+        total += length
+        for index in chargeList.indices where chargeList[index].source == pages.source {
+            chargeList[index].bytes += length
+            return
+        }
+        chargeList.append((pages.source, length))
     }
 
     /// Records one more area over `pages`, which already backs at least one.
@@ -31,16 +44,20 @@ struct Accounting: Sendable {
             }
         }
         let length = UInt128(pages.length)
-        let remaining = charges[pages.source, default: 0] - length
-        charges[pages.source] = remaining == 0 ? nil : remaining
         total -= length
+        for index in chargeList.indices where chargeList[index].source == pages.source {
+            chargeList[index].bytes -= length
+            if chargeList[index].bytes == 0 { chargeList.remove(at: index) }
+            return
+        }
+        preconditionFailure("released pages that were never charged")
     }
 
     /// Number of areas over `pages`, assuming it backs at least one.
     func areaCount(of pages: Pages) -> Int { sharedAreaCounts[ObjectIdentifier(pages)] ?? 1 }
 
     mutating func removeAll() {
-        charges = [:]
+        chargeList = []
         total = 0
         sharedAreaCounts = [:]
     }

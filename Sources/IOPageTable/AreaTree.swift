@@ -2,92 +2,223 @@
 /// `area_itree`; since areas never overlap, an ordered map with floor lookup answers every interval query).
 ///
 /// Invariants: all leaves are at the same depth; a leaf's `keys[i] == areas[i].range.start`, strictly
-/// increasing; an internal node's `keys[i]` is exactly the smallest key under `children[i]`; every node but
-/// the root holds at least `minimumFill` entries once a removal has touched it. A node is mutated only
-/// after `isKnownUniquelyReferenced` proved no other tree value shares it.
+/// increasing; an internal node's `keys[i]` is exactly the smallest key under `children[i]`; a node other
+/// than the root is refilled from a sibling once a removal leaves it under `minimumFill`. A node is mutated
+/// only after `isKnownUniquelyReferenced` proved that no other tree value shares it.
 struct AreaTree {
     static let leafCapacity = 64
     static let internalCapacity = 64
     static let minimumFill = 16
+    /// Deepest tree a `Cursor` can record: with `minimumFill` 16 that is far beyond any addressable count.
+    static let maximumDepth = 12
 
-    final class Node {
+    /// What a node keeps in front of its keys.
+    struct NodeHeader {
+        var count: Int
         let isLeaf: Bool
-        var keys: [UInt64]
-        /// Leaf entries, parallel to `keys`.
-        var areas: [Area]
-        /// Internal children, parallel to `keys`.
-        var children: [Node]
+    }
 
-        init(leafKeys keys: [UInt64], areas: [Area]) {
-            isLeaf = true
-            self.keys = keys
-            self.areas = areas
-            self.children = []
-            self.keys.reserveCapacity(AreaTree.leafCapacity + 1)
-            self.areas.reserveCapacity(AreaTree.leafCapacity + 1)
+    /// One node, in a single allocation: header, then `capacity + 1` keys, then as many areas (leaf) or
+    /// children (internal) — the spare slot holds the entry that triggers a split. The count sits next to the
+    /// first keys, and all state is reached through pointers, so reads take no reference counts and no
+    /// exclusivity checks.
+    final class Node: ManagedBuffer<NodeHeader, UInt64> {
+        static let leafSlots = AreaTree.leafCapacity + 1
+        static let internalSlots = AreaTree.internalCapacity + 1
+
+        static func make(isLeaf: Bool) -> Node {
+            let slots = isLeaf ? leafSlots : internalSlots
+            let payloadWords = isLeaf ? slots * MemoryLayout<Area>.stride / 8 : slots
+            let buffer = Node.create(minimumCapacity: slots + payloadWords) { _ in NodeHeader(count: 0, isLeaf: isLeaf) }
+            let node = unsafeDowncast(buffer, to: Node.self)
+            let payload = UnsafeMutableRawPointer(node.keys + slots)
+            if isLeaf {
+                payload.bindMemory(to: Area.self, capacity: slots)
+            } else {
+                payload.bindMemory(to: Node.self, capacity: slots)
+            }
+            return node
         }
 
-        init(internalKeys keys: [UInt64], children: [Node]) {
-            isLeaf = false
-            self.keys = keys
-            self.areas = []
-            self.children = children
-            self.keys.reserveCapacity(AreaTree.internalCapacity + 1)
-            self.children.reserveCapacity(AreaTree.internalCapacity + 1)
+        deinit {
+            if isLeaf { areas.deinitialize(count: count) } else { children.deinitialize(count: count) }
         }
 
-        private init(copying other: Node) {
-            isLeaf = other.isLeaf
-            keys = other.keys
-            areas = other.areas
-            children = other.children
+        @inline(__always) var meta: UnsafeMutablePointer<NodeHeader> { withUnsafeMutablePointerToHeader { $0 } }
+        @inline(__always) var keys: UnsafeMutablePointer<UInt64> { withUnsafeMutablePointerToElements { $0 } }
+        @inline(__always) var count: Int {
+            get { meta.pointee.count }
+            set { meta.pointee.count = newValue }
+        }
+        @inline(__always) var isLeaf: Bool { meta.pointee.isLeaf }
+        /// Leaf entries, parallel to `keys` (leaves only).
+        @inline(__always) var areas: UnsafeMutablePointer<Area> {
+            UnsafeMutableRawPointer(keys + Self.leafSlots).assumingMemoryBound(to: Area.self)
+        }
+        /// Internal children, parallel to `keys` (internal nodes only).
+        @inline(__always) var children: UnsafeMutablePointer<Node> {
+            UnsafeMutableRawPointer(keys + Self.internalSlots).assumingMemoryBound(to: Node.self)
         }
 
-        func copy() -> Node { Node(copying: self) }
-
-        var count: Int { keys.count }
+        /// A node holding the same entries (children and pages are shared, not deep-copied).
+        func copy() -> Node {
+            let twin = Node.make(isLeaf: isLeaf)
+            twin.keys.initialize(from: keys, count: count)
+            if isLeaf { twin.areas.initialize(from: areas, count: count) } else { twin.children.initialize(from: children, count: count) }
+            twin.count = count
+            return twin
+        }
 
         /// Index of the last key <= `key`, or -1.
         @inline(__always)
-        func floorIndex(_ key: UInt64) -> Int {
-            keys.withUnsafeBufferPointer { buffer in
-                var low = 0
-                var high = buffer.count
-                while low < high {
-                    let mid = (low &+ high) >> 1
-                    if buffer[mid] <= key { low = mid &+ 1 } else { high = mid }
-                }
-                return low &- 1
+        func floorIndex(_ key: UInt64) -> Int { Self.floorIndex(keys, count, key) }
+
+        /// Index of the last of the `count` sorted `keys` that is <= `key`, or -1: a count of the keys <= `key`,
+        /// without branches. In a node not in cache this beats a binary search, whose probes are dependent
+        /// misses on four or more cache lines, while these loads are independent and all lines arrive at once;
+        /// and on cached nodes its comparisons cost no mispredicted branches.
+        @inline(__always)
+        static func floorIndex(_ keys: UnsafeMutablePointer<UInt64>, _ count: Int, _ key: UInt64) -> Int {
+            var below: UInt64 = 0
+            var index = 0
+            while index < count {
+                let probe = keys[index]
+                // The borrow out of `key - probe` (1 when key < probe), in plain arithmetic: a comparison here
+                // compiles to a branch, this to SSE2 code that tests four keys at a time.
+                let borrow = ((~key & probe) | (~(key ^ probe) & (key &- probe))) >> 63
+                below &+= 1 &- borrow
+                index &+= 1
             }
+            return Int(truncatingIfNeeded: below) &- 1
         }
 
-        /// Moves entries `from..<count` into a new right sibling and returns it.
+        static var capacitiesFitSearch: Bool { leafSlots - 1 <= 64 && internalSlots - 1 <= 64 }
+
+        /// The child at `index`, without retaining it.
+        @inline(__always)
+        func unretainedChild(_ index: Int) -> Unmanaged<Node> {
+            UnsafeRawPointer(children + index).load(as: Unmanaged<Node>.self)
+        }
+
+        var firstKey: UInt64 { keys[0] }
+
+        func insert(_ area: Area, at index: Int) {
+            (keys + index + 1).moveInitialize(from: keys + index, count: count - index)
+            (areas + index + 1).moveInitialize(from: areas + index, count: count - index)
+            (keys + index).initialize(to: area.range.start)
+            (areas + index).initialize(to: area)
+            count += 1
+        }
+
+        func insert(_ child: Node, at index: Int) {
+            (keys + index + 1).moveInitialize(from: keys + index, count: count - index)
+            (children + index + 1).moveInitialize(from: children + index, count: count - index)
+            (keys + index).initialize(to: child.firstKey)
+            (children + index).initialize(to: child)
+            count += 1
+        }
+
+        func removeArea(at index: Int) -> Area {
+            let area = (areas + index).move()
+            (areas + index).moveInitialize(from: areas + index + 1, count: count - index - 1)
+            (keys + index).moveInitialize(from: keys + index + 1, count: count - index - 1)
+            count -= 1
+            return area
+        }
+
+        func removeChild(at index: Int) {
+            (children + index).deinitialize(count: 1)
+            (children + index).moveInitialize(from: children + index + 1, count: count - index - 1)
+            (keys + index).moveInitialize(from: keys + index + 1, count: count - index - 1)
+            count -= 1
+        }
+
+        /// Moves entries `index..<count` into a new right sibling and returns it.
         func splitOff(from index: Int) -> Node {
-            let right: Node
+            let right = Node.make(isLeaf: isLeaf)
+            let moved = count - index
+            right.keys.moveInitialize(from: keys + index, count: moved)
             if isLeaf {
-                right = Node(leafKeys: Array(keys[index...]), areas: Array(areas[index...]))
-                areas.removeSubrange(index...)
+                right.areas.moveInitialize(from: areas + index, count: moved)
             } else {
-                right = Node(internalKeys: Array(keys[index...]), children: Array(children[index...]))
-                children.removeSubrange(index...)
+                right.children.moveInitialize(from: children + index, count: moved)
             }
-            keys.removeSubrange(index...)
+            right.count = moved
+            count = index
             return right
         }
 
-        /// Appends every entry of `right` (the next sibling at the same depth).
+        /// Moves every entry of `right` (the next sibling at the same depth) onto the end of this node.
         func absorb(_ right: Node) {
-            keys.append(contentsOf: right.keys)
-            if isLeaf { areas.append(contentsOf: right.areas) } else { children.append(contentsOf: right.children) }
+            let moved = right.count
+            (keys + count).moveInitialize(from: right.keys, count: moved)
+            if isLeaf {
+                (areas + count).moveInitialize(from: right.areas, count: moved)
+            } else {
+                (children + count).moveInitialize(from: right.children, count: moved)
+            }
+            count += moved
+            right.count = 0
         }
 
-        /// Makes `children[index]` uniquely referenced by this node and returns it.
-        @inline(__always)
+        /// Makes the child at `index` uniquely referenced by this node and returns it.
         func uniqueChild(_ index: Int) -> Node {
             if !isKnownUniquelyReferenced(&children[index]) {
                 children[index] = children[index].copy()
             }
             return children[index]
+        }
+
+        func key(_ index: Int) -> UInt64 { keys[index] }
+        func area(_ index: Int) -> Area { areas[index] }
+        func setKey(_ index: Int, _ key: UInt64) { keys[index] = key }
+    }
+
+    /// One root-to-leaf descent: the node entered and the index taken at each depth, the leaf's index being
+    /// that of the greatest key <= the sought key (-1 when every key is greater). Recorded without reference
+    /// counts, so it is valid only until the tree is next mutated; `insert(_:at:)` and `remove(at:)` use it
+    /// to change the tree without a second descent.
+    struct Cursor {
+        private var nodeWords: PathWords = PathWords()
+        private var indexWords: PathWords = PathWords()
+        /// Levels recorded; 0 for an empty tree.
+        private(set) var depth = 0
+
+        fileprivate mutating func push(_ node: Unmanaged<Node>, _ index: Int) {
+            precondition(depth < AreaTree.maximumDepth, "area tree deeper than a cursor can record")
+            nodeWords[depth] = Int(bitPattern: node.toOpaque())
+            indexWords[depth] = index
+            depth += 1
+        }
+
+        fileprivate func node(_ level: Int) -> Unmanaged<Node> {
+            Unmanaged.fromOpaque(UnsafeRawPointer(bitPattern: nodeWords[level])!)
+        }
+
+        fileprivate mutating func setNode(_ level: Int, _ node: Node) {
+            nodeWords[level] = Int(bitPattern: Unmanaged.passUnretained(node).toOpaque())
+        }
+
+        func index(_ level: Int) -> Int { indexWords[level] }
+
+        /// Index in the leaf of the greatest key <= the sought one (-1 if none, or if the tree is empty).
+        var leafIndex: Int { depth > 0 ? indexWords[depth - 1] : -1 }
+
+        /// The range of the area with the greatest start <= the sought key.
+        var floorRange: IOVARange? {
+            let index = leafIndex
+            guard index >= 0 else { return nil }
+            return node(depth - 1)._withUnsafeGuaranteedRef { ($0.areas + index).pointee.range }
+        }
+    }
+
+    /// Fixed inline storage for a cursor's path (no heap allocation).
+    struct PathWords {
+        private var words: (Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+
+        subscript(index: Int) -> Int {
+            get { withUnsafeBytes(of: words) { $0.load(fromByteOffset: index * 8, as: Int.self) } }
+            set { withUnsafeMutableBytes(of: &words) { $0.storeBytes(of: newValue, toByteOffset: index * 8, as: Int.self) } }
         }
     }
 
@@ -100,34 +231,52 @@ struct AreaTree {
 
     // MARK: Lookups
 
-    /// The area with the greatest start <= `key`.
-    func floor(_ key: UInt64) -> Area? {
-        guard var node = root else { return nil }
+    /// The leaf and index holding the greatest key <= `key`, found without touching reference counts.
+    @inline(__always)
+    private func floorPosition(_ key: UInt64) -> (leaf: Unmanaged<Node>, index: Int)? {
+        guard let root else { return nil }
+        var node = Unmanaged.passUnretained(root)
         while true {
-            let index = node.floorIndex(key)
+            let (index, next): (Int, Unmanaged<Node>?) = node._withUnsafeGuaranteedRef { current in
+                let index = current.floorIndex(key)
+                if index < 0 || current.isLeaf { return (index, nil) }
+                return (index, current.unretainedChild(index))
+            }
             if index < 0 { return nil }
-            if node.isLeaf { return node.areas[index] }
-            node = node.children[index]
+            guard let next else { return (node, index) }
+            node = next
         }
     }
 
-    /// The area with the greatest start <= `range.last`, if it overlaps `range`: since areas are disjoint and
-    /// ordered, it is the last overlapping area, and none overlaps when it does not.
-    func lastOverlapping(_ range: IOVARange) -> Area? {
-        guard let area = floor(range.last), area.range.last >= range.start else { return nil }
-        return area
+    /// The area with the greatest start <= `key`.
+    func floor(_ key: UInt64) -> Area? {
+        guard let (leaf, index) = floorPosition(key) else { return nil }
+        return leaf._withUnsafeGuaranteedRef { $0.areas[index] }
+    }
+
+    /// The range of the area with the greatest start <= `key` (no reference to its pages is taken).
+    func floorRange(_ key: UInt64) -> IOVARange? {
+        guard let (leaf, index) = floorPosition(key) else { return nil }
+        return leaf._withUnsafeGuaranteedRef { ($0.areas + index).pointee.range }
+    }
+
+    /// The range of the last area overlapping `range`: since areas are disjoint and ordered, the one with the
+    /// greatest start <= `range.last` is the last overlapping one, and if it does not overlap, none does.
+    func lastOverlapping(_ range: IOVARange) -> IOVARange? {
+        guard let found = floorRange(range.last), found.last >= range.start else { return nil }
+        return found
     }
 
     var first: Area? {
         guard var node = root else { return nil }
         while !node.isLeaf { node = node.children[0] }
-        return node.areas.first
+        return node.count > 0 ? node.areas[0] : nil
     }
 
     var last: Area? {
         guard var node = root else { return nil }
         while !node.isLeaf { node = node.children[node.count - 1] }
-        return node.areas.last
+        return node.count > 0 ? node.areas[node.count - 1] : nil
     }
 
     /// Calls `body` on each area whose start lies in `[low, high]`, in order, until it returns false.
@@ -163,73 +312,142 @@ struct AreaTree {
         return result
     }
 
+    // MARK: Descents
+
+    /// The descent towards `key`: the leaf position of the greatest key <= `key`, and the path to it.
+    func seek(_ key: UInt64) -> Cursor {
+        var cursor = Cursor()
+        guard let root else { return cursor }
+        var node = Unmanaged.passUnretained(root)
+        while true {
+            let (index, next): (Int, Unmanaged<Node>?) = node._withUnsafeGuaranteedRef { current in
+                let index = current.floorIndex(key)
+                if current.isLeaf { return (index, nil) }
+                let taken = max(index, 0)  // a key below every separator lies in the leftmost subtree
+                return (taken, current.unretainedChild(taken))
+            }
+            cursor.push(node, index)
+            guard let next else { return cursor }
+            node = next
+        }
+    }
+
+    /// Copies whichever nodes on the cursor's path are shared with another tree value (top down), so the path
+    /// can be written in place; the cursor is updated to the copies.
+    private mutating func makeUnique(_ cursor: inout Cursor) {
+        if !isKnownUniquelyReferenced(&root!) {
+            root = root!.copy()
+            cursor.setNode(0, root!)
+        }
+        for level in 1..<cursor.depth {
+            let index = cursor.index(level - 1)
+            let copied: Node? = cursor.node(level - 1)._withUnsafeGuaranteedRef { parent in
+                let slot = parent.children + index
+                guard !isKnownUniquelyReferenced(&slot.pointee) else { return nil }
+                slot.pointee = slot.pointee.copy()
+                return slot.pointee
+            }
+            if let copied { cursor.setNode(level, copied) }
+        }
+    }
+
     // MARK: Mutations
 
     /// Inserts `area`. The caller guarantees that it overlaps no stored area.
     mutating func insert(_ area: Area) {
-        guard root != nil else {
-            root = Node(leafKeys: [area.range.start], areas: [area])
+        insert(area, at: seek(area.range.start))
+    }
+
+    /// Inserts `area` just after the cursor's leaf position. The cursor must come from `seek(k)` on this
+    /// unchanged tree with `k` in `area.range` (e.g. its last IOVA, as an overlap check does), and `area` must
+    /// overlap no stored area: then no key lies between the floor of `k` and `area.range.start`.
+    mutating func insert(_ area: Area, at cursor: Cursor) {
+        guard cursor.depth > 0 else {
+            let leaf = Node.make(isLeaf: true)
+            leaf.insert(area, at: 0)
+            root = leaf
             count = 1
             return
         }
-        if !isKnownUniquelyReferenced(&root!) { root = root!.copy() }
-        let top = root!
-        if let right = Self.insert(area, into: top) {
-            root = Node(internalKeys: [top.keys[0], right.keys[0]], children: [top, right])
+        var path = cursor
+        makeUnique(&path)
+        let leafLevel = path.depth - 1
+        let position = path.leafIndex + 1
+        let leaf = path.node(leafLevel)
+        let overflows = leaf._withUnsafeGuaranteedRef { leaf in
+            assert(position == 0 || leaf.keys[position - 1] < area.range.start, "cursor does not precede area")
+            assert(position == leaf.count || leaf.keys[position] > area.range.last, "cursor does not precede area")
+            leaf.insert(area, at: position)
+            return leaf.count > Self.leafCapacity
         }
         count += 1
+        if position == 0 {
+            // A new smallest key: every separator above it on the leftmost path changes too.
+            for level in stride(from: leafLevel - 1, through: 0, by: -1) {
+                path.node(level)._withUnsafeGuaranteedRef { $0.setKey(path.index(level), area.range.start) }
+            }
+        }
+        guard overflows else { return }
+        splitUpward(path, from: leafLevel, insertedAt: position)
     }
 
-    /// Returns the new right sibling when `node` had to split.
-    private static func insert(_ area: Area, into node: Node) -> Node? {
-        let key = area.range.start
-        let position = node.floorIndex(key) + 1
-        if node.isLeaf {
-            node.keys.insert(key, at: position)
-            node.areas.insert(area, at: position)
-            guard node.count > leafCapacity else { return nil }
-            // Appending at the end (ascending fills) leaves the left leaf full instead of half empty.
-            return node.splitOff(from: position == node.count - 1 ? position : node.count / 2)
+    /// Splits the over-full node at `level` of `path`, then each ancestor the split fills over capacity.
+    private mutating func splitUpward(_ path: Cursor, from leafLevel: Int, insertedAt position: Int) {
+        var level = leafLevel
+        while true {
+            let node = path.node(level).takeUnretainedValue()
+            let capacity = node.isLeaf ? Self.leafCapacity : Self.internalCapacity
+            guard node.count > capacity else { return }
+            // Appending at the end of a leaf (ascending fills) leaves it full instead of half empty.
+            let splitAt = node.isLeaf && position == node.count - 1 ? position : node.count / 2
+            let right = node.splitOff(from: splitAt)
+            guard level > 0 else {
+                let newRoot = Node.make(isLeaf: false)
+                newRoot.insert(node, at: 0)
+                newRoot.insert(right, at: 1)
+                root = newRoot
+                return
+            }
+            let parent = path.node(level - 1).takeUnretainedValue()
+            parent.insert(right, at: path.index(level - 1) + 1)
+            level -= 1
         }
-        let index = max(position - 1, 0)
-        let child = node.uniqueChild(index)
-        let split = insert(area, into: child)
-        node.keys[index] = child.keys[0]
-        guard let split else { return nil }
-        node.keys.insert(split.keys[0], at: index + 1)
-        node.children.insert(split, at: index + 1)
-        guard node.count > internalCapacity else { return nil }
-        return node.splitOff(from: node.count / 2)
     }
 
     /// Removes and returns the area starting exactly at `key`.
     @discardableResult
     mutating func remove(startingAt key: UInt64) -> Area? {
-        guard root != nil else { return nil }
-        if !isKnownUniquelyReferenced(&root!) { root = root!.copy() }
-        let top = root!
-        guard let removed = Self.remove(key, from: top) else { return nil }
-        count -= 1
-        if top.isLeaf {
-            if top.count == 0 { root = nil }
-        } else if top.count == 1 {
-            root = top.children[0]
-        }
-        return removed
+        let cursor = seek(key)
+        guard let found = cursor.floorRange, found.start == key else { return nil }
+        return remove(at: cursor)
     }
 
-    private static func remove(_ key: UInt64, from node: Node) -> Area? {
-        let index = node.floorIndex(key)
-        guard index >= 0 else { return nil }
-        if node.isLeaf {
-            guard node.keys[index] == key else { return nil }
-            node.keys.remove(at: index)
-            return node.areas.remove(at: index)
+    /// Removes and returns the area at the cursor's leaf position, which must exist (`floorRange != nil`).
+    /// The cursor must come from `seek` on this unchanged tree.
+    mutating func remove(at cursor: Cursor) -> Area {
+        precondition(cursor.leafIndex >= 0, "no area at cursor")
+        var path = cursor
+        makeUnique(&path)
+        let leafLevel = path.depth - 1
+        let removed = path.node(leafLevel)._withUnsafeGuaranteedRef { $0.removeArea(at: path.leafIndex) }
+        count -= 1
+        // Bottom up, as a recursive removal would unwind: refresh the separator, refill an under-full child.
+        for level in stride(from: leafLevel - 1, through: 0, by: -1) {
+            let index = path.index(level)
+            let childCount = path.node(level + 1)._withUnsafeGuaranteedRef { child in
+                path.node(level)._withUnsafeGuaranteedRef { parent in
+                    if child.count > 0, parent.keys[index] != child.firstKey { parent.setKey(index, child.firstKey) }
+                }
+                return child.count
+            }
+            if childCount < Self.minimumFill { Self.rebalance(path.node(level).takeUnretainedValue(), childAt: index) }
         }
-        let child = node.uniqueChild(index)
-        guard let removed = remove(key, from: child) else { return nil }
-        if child.count > 0 { node.keys[index] = child.keys[0] }
-        if child.count < minimumFill { rebalance(node, childAt: index) }
+        let (isLeaf, rootCount) = path.node(0)._withUnsafeGuaranteedRef { ($0.isLeaf, $0.count) }
+        if isLeaf {
+            if rootCount == 0 { root = nil }
+        } else if rootCount == 1 {
+            root = root!.children[0]
+        }
         return removed
     }
 
@@ -242,9 +460,8 @@ struct AreaTree {
         let capacity = left.isLeaf ? leafCapacity : internalCapacity
         if left.count + right.count <= capacity {
             left.absorb(right)
-            node.keys.remove(at: leftIndex + 1)
-            node.children.remove(at: leftIndex + 1)
-            node.keys[leftIndex] = left.keys[0]  // left may have been the emptied child
+            node.removeChild(at: leftIndex + 1)
+            node.setKey(leftIndex, left.firstKey)  // left may have been the emptied child
             return
         }
         let target = (left.count + right.count) / 2
@@ -257,8 +474,8 @@ struct AreaTree {
             left.absorb(right)
             node.children[leftIndex + 1] = tail
         }
-        node.keys[leftIndex] = left.keys[0]
-        node.keys[leftIndex + 1] = node.children[leftIndex + 1].keys[0]
+        node.setKey(leftIndex, left.firstKey)
+        node.setKey(leftIndex + 1, node.children[leftIndex + 1].firstKey)
     }
 
     mutating func removeAll() {
@@ -275,7 +492,7 @@ struct AreaTree {
         var leafDepth: Int? = nil
         var seen = 0
         func check(_ node: Node, depth: Int, isRoot: Bool) {
-            if node.count == 0 { problems.append("empty node at depth \(depth)") ; return }
+            if node.count == 0 { problems.append("empty node at depth \(depth)"); return }
             for i in 1..<max(node.count, 1) where node.keys[i - 1] >= node.keys[i] {
                 problems.append("keys out of order at depth \(depth)")
             }
@@ -283,13 +500,14 @@ struct AreaTree {
                 if let leafDepth, leafDepth != depth { problems.append("leaves at depths \(leafDepth) and \(depth)") }
                 leafDepth = depth
                 seen += node.count
-                for (key, area) in zip(node.keys, node.areas) where key != area.range.start {
-                    problems.append("leaf key 0x\(String(key, radix: 16)) != area start")
+                for i in 0..<node.count where node.keys[i] != node.areas[i].range.start {
+                    problems.append("leaf key 0x\(String(node.keys[i], radix: 16)) != area start")
                 }
             } else {
                 if isRoot && node.count < 2 { problems.append("internal root with one child") }
-                for (key, child) in zip(node.keys, node.children) {
-                    if child.count > 0, child.keys[0] != key { problems.append("stale separator at depth \(depth)") }
+                for i in 0..<node.count {
+                    let child = node.children[i]
+                    if child.count > 0, child.keys[0] != node.keys[i] { problems.append("stale separator at depth \(depth)") }
                     check(child, depth: depth + 1, isRoot: false)
                 }
             }

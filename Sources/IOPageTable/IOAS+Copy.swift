@@ -41,7 +41,7 @@ extension IOAS {
         var pieces: [(area: Area, piece: IOVARange)] = []
         var cursor: UInt64? = range.start  // first byte not yet covered; nil once past UInt64.max
         var hole: IOVARange? = nil
-        let low = tree.floor(range.start).map { $0.range.start } ?? range.start
+        let low = tree.floorRange(range.start)?.start ?? range.start
         tree.forEach(startingIn: low, through: range.last) { area in
             guard let next = cursor, area.range.last >= next else { return true }
             if area.range.start > next {

@@ -15,8 +15,11 @@ extension IOAS {
         let (_, vaddrWrapped) = vaddr.addingReportingOverflow(length - 1)
         guard !iovaWrapped, !vaddrWrapped else { throw .overflow }
         let range = IOVARange(start: iova, last: last)
+        // One descent serves the overlap check and the insertion: the last area starting at or below
+        // range.last is the only one that can overlap, and the new area goes right after it.
+        let cursor = tree.seek(range.last)
         // type1: EEXIST is checked before ENOSPC (vfio_dma_do_map)
-        guard tree.lastOverlapping(range) == nil else { throw .overlapsExistingArea }
+        if let floor = cursor.floorRange, floor.last >= range.start { throw .overlapsExistingArea }
         if let entryLimit, tree.count >= entryLimit { throw .entryLimitReached }
         // type1: vfio_iommu_iova_dma_valid — the whole range inside one valid IOVA range
         guard reserved.isUsable(range) else { throw .outsideUsableIOVA }
@@ -30,7 +33,7 @@ extension IOAS {
         let pages = Pages(source: charge.source, pid: pid, vaddr: vaddr, length: length,
                           writable: protection.contains(.write))
         let area = Area(range: range, pages: pages, pagesOffset: 0, protection: protection)
-        tree.insert(area)
+        tree.insert(area, at: cursor)
         accounting.charge(pages)
         mappedBytes += UInt128(length)
         return area
@@ -51,14 +54,15 @@ extension IOAS {
         let (last, wrapped) = iova.addingReportingOverflow(length - 1)
         guard !wrapped else { throw .overflow }
         let range = IOVARange(start: iova, last: last)
-        guard tree.lastOverlapping(range) == nil else { throw .overlapsExistingArea }
+        let cursor = tree.seek(range.last)
+        if let floor = cursor.floorRange, floor.last >= range.start { throw .overlapsExistingArea }
         if let entryLimit, tree.count >= entryLimit { throw .entryLimitReached }
         guard reserved.isUsable(range) else { throw .outsideUsableIOVA }
         // iommufd iopt_alloc_area_pages: IOMMU_WRITE on read-only pages is EPERM
         if protection.contains(.write), !pages.writable { throw .pagesNotWritable }
         assert(containsPagesSlowly(pages), "map(pages:) needs pages that already back an area of this IOAS")
         let area = Area(range: range, pages: pages, pagesOffset: pagesOffset, protection: protection)
-        tree.insert(area)
+        tree.insert(area, at: cursor)
         accounting.share(pages)
         mappedBytes += UInt128(length)
         return area

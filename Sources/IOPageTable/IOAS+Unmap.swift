@@ -4,24 +4,27 @@ extension IOAS {
     /// removes nothing (type1 `vfio_dma_do_unmap`; iommufd `iopt_unmap_iova_range` gives ENOENT).
     @discardableResult
     public mutating func unmap(_ range: IOVARange) throws(IOPageTableError) -> UInt64 {
+        // The last area starting at or below range.last; when none does, nothing can be inside.
+        var cursor = tree.seek(range.last)
+        guard let tail = cursor.floorRange else { return 0 }
+        // The area holding range.start, if any: the same one when tail starts at or below range.start.
+        let head = tail.start <= range.start ? tail : tree.floorRange(range.start)
         // type1 v2: a mapping containing iova must start at iova — checked before anything is touched
-        if let head = tree.floor(range.start), head.range.start < range.start, head.range.last >= range.start {
-            throw .wouldSplitArea(head.range)
-        }
+        if let head, head.start < range.start, head.last >= range.start { throw .wouldSplitArea(head) }
         // type1 v2: a mapping containing iova + size - 1 must end there
-        if let tail = tree.floor(range.last), tail.range.last > range.last {
-            throw .wouldSplitArea(tail.range)
-        }
-        var doomed: [UInt64] = []
-        tree.forEach(startingIn: range.start, through: range.last) { area in
-            doomed.append(area.range.start)
-            return true
-        }
+        if tail.last > range.last { throw .wouldSplitArea(tail) }
+        // Every area starting inside the range now ends inside it: take them from the top down, the first
+        // straight from the descent that found it.
         var removed: UInt128 = 0
-        for start in doomed {
-            guard let area = tree.remove(startingAt: start) else { preconditionFailure("area vanished") }
+        var found = tail
+        while found.start >= range.start {
+            let area = tree.remove(at: cursor)
             accounting.release(area.pages)
             removed += area.range.exactLength
+            if found.start == range.start { break }
+            cursor = tree.seek(found.start - 1)
+            guard let next = cursor.floorRange else { break }
+            found = next
         }
         mappedBytes -= removed
         return removed.saturatingUInt64

@@ -41,7 +41,7 @@ public struct IOAS: Sendable {
     /// The areas that share at least one byte with `range`, in order. O(log n + k).
     public func areas(overlapping range: IOVARange) -> [Area] {
         var result: [Area] = []
-        let low = tree.floor(range.start).map { $0.range.start } ?? range.start
+        let low = tree.floorRange(range.start)?.start ?? range.start
         tree.forEach(startingIn: low, through: range.last) { area in
             if area.range.overlaps(range) { result.append(area) }
             return true

@@ -1,7 +1,8 @@
 // iopt-bench: map+unmap throughput of the IOPageTable engine at several live-mapping counts, bytes of
 // heap per live mapping, and the cost of a 1 TiB map against a 4 KiB one.
-// Run with `swift run -c release iopt-bench` (add `--quick` for a smaller run).
-import Glibc  // open/read of /proc/self/statm only: the engine itself never touches libc: the engine itself never touches libc
+// Run with `swift run -c release iopt-bench` (add `--quick` for a smaller run, `--runs N` for the number of
+// timed runs per figure, whose median is reported: the machine is shared, so single runs are noisy).
+import Glibc  // /proc/self/statm and the thread CPU clock only: the engine itself never touches libc
 import IOPageTable
 
 /// SplitMix64, so every run times the same slot sequence.
@@ -19,8 +20,28 @@ struct SplitMix64: RandomNumberGenerator {
 let quick = CommandLine.arguments.contains("--quick")
 let page: UInt64 = 4096
 let charge = AccountingCharge(source: .process(pid: 1))
-let sizes = quick ? [1_000, 10_000, 100_000] : [1_000, 100_000, 1_000_000]
+/// `--sizes 1000,1000000` times only those live-mapping counts (for profiling one of them).
+let sizes: [Int] = {
+    let arguments = CommandLine.arguments
+    if let flag = arguments.firstIndex(of: "--sizes"), flag + 1 < arguments.count {
+        let chosen = arguments[flag + 1].split(separator: ",").compactMap { Int($0) }
+        if !chosen.isEmpty { return chosen }
+    }
+    return quick ? [1_000, 10_000, 100_000] : [1_000, 100_000, 1_000_000]
+}()
 let pairs = quick ? 200_000 : 2_000_000
+let runs: Int = {
+    let arguments = CommandLine.arguments
+    guard let flag = arguments.firstIndex(of: "--runs"), flag + 1 < arguments.count,
+          let value = Int(arguments[flag + 1]), value > 0 else { return quick ? 3 : 5 }
+    return value
+}()
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    let middle = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
 
 /// Resident set size in bytes, from /proc/self/statm (mallinfo2 is not exported by Swift's Glibc module).
 func residentBytes() -> Int {
@@ -34,8 +55,18 @@ func residentBytes() -> Int {
     return Int(fields[1])! * Int(sysconf(Int32(_SC_PAGESIZE)))
 }
 
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+/// CPU time of this thread: the machine is shared with other builders, and wall time would count their turns.
+func threadSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9
+}
+
+/// Thread CPU seconds spent in `body`.
+func measure(_ body: () -> Void) -> Double {
+    let start = threadSeconds()
+    body()
+    return threadSeconds() - start
 }
 
 /// Live mappings sit at even 4 KiB slots; timed pairs map and unmap random odd (free) slots.
@@ -47,19 +78,23 @@ func fill(_ count: Int) -> IOAS {
     return ioas
 }
 
-func pairsPerSecond(live: Int) -> Double {
+/// Median pairs/s over `runs` timed runs on one filled IOAS (each run leaves it as it found it).
+func pairsPerSecond(live: Int) -> (median: Double, low: Double, high: Double) {
     var ioas = fill(live)
     var rng = SplitMix64(state: UInt64(live))
     let slots = (0..<pairs).map { _ in UInt64.random(in: 0..<UInt64(live), using: &rng) * 2 * page + page }
-    let clock = ContinuousClock()
-    let elapsed = clock.measure {
-        for iova in slots {
-            try! ioas.map(iova: iova, length: page, vaddr: iova, pid: 1, protection: [.read, .write], charge: charge)
-            try! ioas.unmap(IOVARange(start: iova, last: iova + page - 1))
+    var rates: [Double] = []
+    for _ in 0..<runs {
+        let elapsed = measure {
+            for iova in slots {
+                try! ioas.map(iova: iova, length: page, vaddr: iova, pid: 1, protection: [.read, .write], charge: charge)
+                try! ioas.unmap(IOVARange(start: iova, last: iova + page - 1))
+            }
         }
+        precondition(ioas.areaCount == live)
+        rates.append(Double(pairs) / elapsed)
     }
-    precondition(ioas.areaCount == live)
-    return Double(pairs) / seconds(elapsed)
+    return (median(rates), rates.min()!, rates.max()!)
 }
 
 func bytesPerMapping(live: Int) -> Double {
@@ -70,26 +105,30 @@ func bytesPerMapping(live: Int) -> Double {
     return Double(after - before) / Double(live)
 }
 
+/// Median ns per map+unmap of one `length`-byte area next to 1k live ones.
 func nanosecondsPerPair(length: UInt64, repetitions: Int) -> Double {
     var ioas = fill(1_000)
     let iova: UInt64 = 1 << 44
-    let clock = ContinuousClock()
-    let elapsed = clock.measure {
-        for _ in 0..<repetitions {
-            try! ioas.map(iova: iova, length: length, vaddr: 1 << 46, pid: 1, protection: [.read], charge: charge)
-            try! ioas.unmap(IOVARange(start: iova, last: iova + length - 1))
+    let times = (0..<runs).map { _ in
+        measure {
+            for _ in 0..<repetitions {
+                try! ioas.map(iova: iova, length: length, vaddr: 1 << 46, pid: 1, protection: [.read], charge: charge)
+                try! ioas.unmap(IOVARange(start: iova, last: iova + length - 1))
+            }
         }
     }
-    return seconds(elapsed) * 1e9 / Double(repetitions)
+    return median(times) * 1e9 / Double(repetitions)
 }
 
+let largest = sizes.last!
+let bytes = bytesPerMapping(live: largest)  // first, while the heap holds nothing to reuse
+var spreads: [(live: Int, low: Double, high: Double)] = []
 var rates: [(Int, Double)] = []
 for live in sizes {
-    _ = pairsPerSecond(live: min(live, 1_000))  // warm up
-    rates.append((live, pairsPerSecond(live: live)))
+    let (rate, low, high) = pairsPerSecond(live: live)
+    rates.append((live, rate))
+    spreads.append((live, low, high))
 }
-let largest = sizes.last!
-let bytes = bytesPerMapping(live: largest)
 let repetitions = quick ? 100_000 : 1_000_000
 let smallNs = nanosecondsPerPair(length: page, repetitions: repetitions)
 let tebiNs = nanosecondsPerPair(length: 1 << 40, repetitions: repetitions)
@@ -103,11 +142,12 @@ func fixed(_ value: Double, _ digits: Int) -> String {
 }
 func pad(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
 
-print("iopt-bench\(quick ? " (quick)" : ""): \(pairs) map+unmap pairs per size, 4 KiB mappings")
+print("iopt-bench\(quick ? " (quick)" : ""): \(pairs) map+unmap pairs per size, 4 KiB mappings, thread CPU time,")
+print("median of \(runs) runs (min..max in pairs/s)")
 print("")
-print("  live mappings   pairs/s       ns/pair")
-for (live, rate) in rates {
-    print("  \(pad(label(live), 13))   \(pad(fixed(rate, 0), 10))   \(pad(fixed(1e9 / rate, 1), 8))")
+print("  live mappings   pairs/s       ns/pair   spread")
+for ((live, rate), spread) in zip(rates, spreads) {
+    print("  \(pad(label(live), 13))   \(pad(fixed(rate, 0), 10))   \(pad(fixed(1e9 / rate, 1), 8))   \(fixed(spread.low, 0))..\(fixed(spread.high, 0))")
 }
 print("")
 print("  rate \(label(largest)) / \(label(sizes[0]))          \(fixed(ratio, 3))")

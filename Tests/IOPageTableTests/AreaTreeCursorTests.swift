@@ -1,0 +1,81 @@
+import Testing
+@testable import IOPageTable
+
+/// The B+-tree's one-descent paths: `seek`, `insert(_:at:)`, `remove(at:)`, and the in-node key count.
+@Suite struct AreaTreeCursorTests {
+    static let sharedPages = Pages(source: processSource, pid: pid, vaddr: 0, length: page, writable: false)
+
+    func area(_ slot: UInt64) -> Area {
+        Area(range: range(slot * 0x2000, slot * 0x2000 + 0xFFF), pages: Self.sharedPages, pagesOffset: 0, protection: .read)
+    }
+
+    @Test func floorIndexCountsKeysAtOrBelow() {
+        let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: 64)
+        defer { keys.deallocate() }
+        // Keys straddling the sign bit, so a signed comparison would misorder them.
+        for index in 0..<64 { keys[index] = UInt64(index) * 0x0400_0000_0000_0000 + 7 }
+        for count in 0...64 {
+            for probe in [0, 6, 7, 8, 0x7FFF_FFFF_FFFF_FFFF, 0x8000_0000_0000_0007, .max] as [UInt64] {
+                let expected = (0..<count).last { keys[$0] <= probe } ?? -1
+                #expect(AreaTree.Node.floorIndex(keys, count, probe) == expected, "count \(count) probe \(probe)")
+            }
+        }
+    }
+
+    @Test(arguments: [UInt64(3), 4])
+    func cursorInsertAndRemoveMatchSortedArray(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        var tree = AreaTree()
+        var reference: [UInt64] = []  // sorted slots
+        for step in 0..<30_000 {
+            let slot = UInt64.random(in: 0..<8_000, using: &rng)
+            // Seek the area's last IOVA, as map does, or its start, as unmap's floor of range.last does.
+            let cursor = tree.seek(slot * 0x2000 + 0xFFF)
+            let position = AreaTreeTests.lowerBound(reference, slot)
+            let present = position < reference.count && reference[position] == slot
+            let floorSlot = present ? slot : position > 0 ? reference[position - 1] : nil
+            #expect(cursor.floorRange?.start == floorSlot.map { $0 * 0x2000 })
+            if present {
+                if step < 15_000 && Bool.random(using: &rng) { continue }
+                #expect(tree.remove(at: cursor).range.start == slot * 0x2000)
+                reference.remove(at: position)
+            } else if step < 15_000 || Bool.random(using: &rng) {
+                tree.insert(area(slot), at: cursor)
+                reference.insert(slot, at: position)
+            }
+            if step % 3_000 == 0 {
+                #expect(tree.structuralProblems().isEmpty, "step \(step): \(tree.structuralProblems())")
+                #expect(tree.allAreas().map { $0.range.start / 0x2000 } == reference)
+            }
+        }
+        #expect(tree.count == reference.count)
+        #expect(tree.structuralProblems().isEmpty)
+    }
+
+    @Test func cursorMutationsCopyOnlyTheWrittenTree() {
+        var original = AreaTree()
+        for slot in 0..<5_000 as Range<UInt64> { original.insert(area(slot * 2)) }
+        var copy = original
+        copy.insert(area(1), at: copy.seek(0x2FFF))
+        _ = copy.remove(at: copy.seek(9_998 * 0x2000))
+        var third = original
+        third.insert(area(UInt64(20_000)), at: third.seek(20_000 * 0x2000 + 0xFFF))
+        #expect(original.count == 5_000 && copy.count == 5_000 && third.count == 5_001)
+        #expect(original.floor(0x2FFF)?.range.start == 0)
+        #expect(copy.floor(0x2FFF)?.range.start == 0x2000)
+        #expect(original.floor(.max)?.range.start == 9_998 * 0x2000)
+        #expect(copy.floor(.max)?.range.start == 9_996 * 0x2000)
+        #expect(third.floor(.max)?.range.start == 20_000 * 0x2000)
+        for tree in [original, copy, third] { #expect(tree.structuralProblems().isEmpty) }
+    }
+
+    @Test func emptyTreeCursorInsertsTheRoot() {
+        var tree = AreaTree()
+        let cursor = tree.seek(.max)
+        #expect(cursor.depth == 0 && cursor.floorRange == nil && cursor.leafIndex == -1)
+        tree.insert(area(5), at: cursor)
+        #expect(tree.count == 1 && tree.floor(.max)?.range.start == 5 * 0x2000)
+        #expect(tree.remove(at: tree.seek(5 * 0x2000)).range.start == 5 * 0x2000)
+        #expect(tree.isEmpty && tree.structuralProblems().isEmpty)
+    }
+}
