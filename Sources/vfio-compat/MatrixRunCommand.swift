@@ -104,7 +104,7 @@ extension VFIOCompatCommand.MatrixCommand {
                 do { try text.write(toFile: out, atomically: true, encoding: .utf8) } catch {
                     throw CLIError("\(out): cannot write: \(error.localizedDescription)")
                 }
-                FileHandle.standardError.write(Data((report.summaryLineForCLI + " → \(out)\n").utf8))
+                FileHandle.standardError.write(Data((report.summaryLine + " → \(out)\n").utf8))
             } else {
                 print(text, terminator: "")
             }
@@ -136,13 +136,6 @@ extension VFIOCompatCommand.MatrixCommand {
             }
             return path
         }
-    }
-}
-
-extension MatrixRunReport {
-    var summaryLineForCLI: String {
-        "\(summary.rows) rows: \(summary.pass) pass, \(summary.fail) fail, \(summary.skipped) skipped, "
-            + "\(summary.notApplicable) not-applicable, \(summary.unreachable) unreachable"
     }
 }
 
