@@ -47,6 +47,8 @@ final class RecordBuffer: TranslationRecordSink {
 /// One dispatcher served on a temporary directory by a session thread, until `end()`.
 final class ProbeMount: ProbeServing, @unchecked Sendable {
     let mountpoint: String
+    /// The dispatcher emits a record before it answers: nothing to wait for.
+    let recordLatency: Double = 0
     private let dispatcher: VFIODispatcher
     private let sink: RecordBuffer
     private let server: FUSEServer

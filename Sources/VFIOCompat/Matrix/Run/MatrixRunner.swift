@@ -58,7 +58,10 @@ public struct MatrixRunner: Sendable {
                 break
             }
             let verb = step.line.split(separator: " ").first.map(String.init) ?? ""
-            let records = serving.takeRecords(wait: verb == "close" ? releaseWait : 0)
+            // Only calls on the nodes make records; a close's comes with the asynchronous RELEASE.
+            let wait = verb == "close" ? max(releaseWait, serving.recordLatency)
+                : Self.nodeVerbs.contains(verb) ? serving.recordLatency : 0
+            let records = serving.takeRecords(wait: wait)
             guard let output = Self.parse(answer) else {
                 failures.append("\(prefix): the client refused the step: \(answer)")
                 steps.append(.init(line: step.line, output: answer, records: records.map(RecordSummary.init)))
@@ -73,6 +76,8 @@ public struct MatrixRunner: Sendable {
         return ProbeRunResult(probe: probe.name, profile: profile, verdict: failures.isEmpty ? .pass : .fail,
                               steps: steps, failures: failures)
     }
+
+    static let nodeVerbs: Set<String> = ["open", "ioctl", "ioctl-buf", "ioctl-fdptr", "ioctl-badptr"]
 
     /// A client answer as a `ProbeOutput`; `ok 0x…` (mmap) becomes the address as the return value.
     static func parse(_ line: String) -> ProbeOutput? {

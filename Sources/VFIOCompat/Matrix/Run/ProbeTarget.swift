@@ -13,6 +13,9 @@ public protocol ProbeTarget {
 public protocol ProbeServing: AnyObject {
     /// The directory holding `vfio` and the group nodes (`$MNT` in scripts).
     var mountpoint: String { get }
+    /// How long a call's record may take to show up after the call returned
+    /// (0 when the dispatcher's sink is read directly).
+    var recordLatency: Double { get }
     /// Records produced since serving began that the runner has not taken yet,
     /// waiting up to `wait` seconds for the first one when none is there.
     func takeRecords(wait: Double) -> [TranslationRecord]
