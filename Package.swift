@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "vfio-compat", targets: ["vfio-compat"]),
+        .executable(name: "vfio-client", targets: ["vfio-client"]),
         .library(name: "IOPageTable", targets: ["IOPageTable"]),
         .library(name: "VFIOCompat", targets: ["VFIOCompat"]),
     ],
@@ -44,6 +45,7 @@ let package = Package(
             dependencies: [
                 "VFIOCompat",
                 "DeviceFrontend",
+                "vfio-client",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,7 +62,8 @@ let package = Package(
         // Serves a trivial handler for latency measurements and for the signal-handling test.
         .executableTarget(name: "frontend-bench", dependencies: [
             "DeviceFrontend", "VFIOCompat", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "DeviceFrontendTests", dependencies: ["DeviceFrontend", "VFIOCompat", "CLinuxShims"],
-                    exclude: ["Client"]),
+        // The scripted client: drives the nodes with real syscalls from its own process (matrix run, tests).
+        .executableTarget(name: "vfio-client"),
+        .testTarget(name: "DeviceFrontendTests", dependencies: ["DeviceFrontend", "VFIOCompat", "CLinuxShims"]),
     ]
 )

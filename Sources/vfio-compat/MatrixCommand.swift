@@ -7,15 +7,17 @@ extension VFIOCompatCommand {
     struct MatrixCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "matrix",
-            abstract: "Show the compatibility matrix of the legacy VFIO uAPI.",
+            abstract: "Show the compatibility matrix of the legacy VFIO uAPI, or probe it through real ioctls.",
             discussion: """
                 The matrix is read from --matrix FILE, else $VFIO_COMPAT_MATRIX, else
                 ./compat-matrix/matrix.yaml, else the nearest compat-matrix/matrix.yaml above the executable.
                 Examples:
                   vfio-compat matrix show
                   vfio-compat matrix show --format md --out compat-matrix/README.md
+                  vfio-compat matrix run
+                  vfio-compat matrix run --profile iommufd --rows M-04,M-12
                 """,
-            subcommands: [Show.self]
+            subcommands: [Show.self, Run.self]
         )
     }
 }

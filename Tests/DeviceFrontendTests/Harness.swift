@@ -13,25 +13,18 @@ enum Environment {
     static var canMount: Bool { skipReason == nil }
 }
 
-/// The scripted C client, compiled once per test run into a temporary directory.
+/// The scripted C client: the `vfio-client` product, which sits next to the test bundle in the build directory.
 enum Client {
     static let path: String = {
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Client/vfio-client.c").path
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vfio-client-\(getpid())")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let binary = dir.appendingPathComponent("vfio-client").path
-        let cc = Process()
-        cc.executableURL = URL(fileURLWithPath: "/usr/bin/cc")
-        cc.arguments = ["-O2", "-Wall", "-pthread", "-o", binary, source]
-        try! cc.run()
-        cc.waitUntilExit()
-        precondition(cc.terminationStatus == 0, "cc failed to build \(source)")
-        return binary
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
+        return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("vfio-client").path
     }()
 
     /// Runs `script` (one step per line) in a new client process; returns its result lines.
     static func run(_ script: [String], timeout: Double = 20) throws -> [String] {
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw TestFailure("build the vfio-client product first (swift build, or scripts/test.sh): \(path)")
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         let input = Pipe(), output = Pipe()

@@ -93,7 +93,7 @@ import Testing
             for line in probe.script {
                 let words = line.split(separator: " ").map(String.init)
                 #expect(verbs.contains(words[0]), "\(probe.name): \(line)")
-                if words[0] == "caller" || (words[0] == "mmap" && words.last == "device") {
+                if words[0] == "mmap" && words.last == "device" {
                     #expect(probe.inProcessOnly, "\(probe.name) uses an in-process-only step")
                 }
                 if words[0] == "ioctl-buf", words[3].contains(":") {

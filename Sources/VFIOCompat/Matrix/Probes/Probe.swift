@@ -16,7 +16,7 @@ public struct Probe: Sendable, Hashable {
     public var memlock: UInt64?
     /// The caller holds CAP_IPC_LOCK.
     public var ipcLock: Bool
-    /// Uses steps only the in-process runner implements (`caller`, `mmap … device`).
+    /// Uses steps only the in-process runner implements (`mmap … device`: a VM_IO|VM_PFNMAP mapping).
     public var inProcessOnly: Bool
     public var steps: [ProbeStep]
 

@@ -61,7 +61,7 @@ public struct ProbeAction: Sendable, Hashable {
     public static func munmap(_ address: ProbeValue, _ size: UInt64) -> ProbeAction {
         ProbeAction("munmap \(address) \(ProbeValue.literal(size))")
     }
-    /// `caller PID`: the following steps come from another process holding the same fds (in-process only).
+    /// `caller PID`: the following steps come from another process holding the same fds (the client forks).
     public static func caller(_ pid: Int32) -> ProbeAction { ProbeAction("caller \(pid)") }
 
     // MARK: - VFIO requests

@@ -109,7 +109,7 @@ extension ProbeCatalog {
                 A.map("c", iova: 0x10_0000, size: 0x20_0000, vaddr: "$ram").ok(rows: [.B11]),
                 A.map("c", iova: 0x40_0000, size: 0x1000, vaddr: 0x1000).err(.badAddress, rows: [.M14], divergence: .M23),
             ]),
-            Probe("fd-other-process", rows: [.B12], inProcessOnly: true, steps: attached() + [
+            Probe("fd-other-process", rows: [.B12], steps: attached() + [
                 A.caller(5151).ok(),
                 A.mmap("ram2", 0x20_0000).okAny(),
                 A.map("c", iova: 0x10_0000, size: 0x20_0000, vaddr: "$ram2").ok(rows: [.B11, .B12]),

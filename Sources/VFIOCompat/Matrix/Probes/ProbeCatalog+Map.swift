@@ -67,7 +67,9 @@ extension ProbeCatalog {
                 A.map("c", iova: 0x10_0000, size: 0x10_0000, vaddr: "$ram").ok(rows: [.M01]),
             ]),
             Probe("map-bad-vaddr", rows: [.M14], steps: withRAM() + [
-                A.map("c", iova: 0x10_0000, size: 0x1000, vaddr: "$ram+0x400000").err(.badAddress, rows: [.M14], divergence: .M23),
+                // A hole of our own making: in a real process the page after an mmap may belong to another mapping.
+                A.munmap("$ram+0x3ff000", 0x1000).ok(),
+                A.map("c", iova: 0x10_0000, size: 0x1000, vaddr: "$ram+0x3ff000").err(.badAddress, rows: [.M14], divergence: .M23),
                 A.munmap("$ram+0x100000", 0x1000).ok(),
                 A.map("c", iova: 0x10_0000, size: 0x20_0000, vaddr: "$ram").err(.badAddress, rows: [.M14, .M18], divergence: .M23),
             ]),

@@ -3,9 +3,15 @@
  * syscalls. Reads a script from stdin (whole script first), runs one step per line,
  * prints exactly one result line per step:  "ok RET [HEX]"  or  "err ENAME ERRNO [HEX]".
  *
- * Build: cc -O2 -pthread -o vfio-client vfio-client.c      (uses the system <linux/vfio.h>)
+ * Built as the `vfio-client` product (`swift build` puts it next to `vfio-compat`); by hand:
+ *   cc -O2 -pthread -o vfio-client vfio-client.c      (uses the system <linux/vfio.h>)
  * Example:
- *   printf 'open c /mnt/vfio\nioctl c VFIO_GET_API_VERSION 0\n' | ./vfio-client
+ *   printf 'open c /mnt/vfio\nioctl c VFIO_GET_API_VERSION 0\n' | vfio-client
+ *
+ * With -i (interactive) each line runs as soon as it is read, so a driver can write one
+ * step, read its result line, and look at the side effects before sending the next
+ * (`matrix run` does, to tie each translation record to its step); fork blocks need the
+ * whole script and are refused with -i.
  *
  * Values (VALUE, SIZE, UID...) are numbers (0x.. ok) or $NAME / $NAME+N / $NAME-N, where
  * NAME is an fd name (its number, kept after close) or an mmap name (its address).
@@ -31,18 +37,25 @@
  *                                              and prints "ok EXITCODE" (child's step failures count)
  *   setid UID GID                              setgroups(0)+setgid+setuid
  *   memlock BYTES|inf                          setrlimit(RLIMIT_MEMLOCK) soft and hard
+ *   cap-ipc-lock off|on                        clear (or raise, if permitted) CAP_IPC_LOCK in the effective set:
+ *                                              root exempts itself from RLIMIT_MEMLOCK otherwise
  *   pid / tid                                  ok PID / ok TID
  *   par-fdptr K N NAME REQ FDNAME              K threads each issue N ioctl-fdptr calls at once; ok RET when
  *                                              every call returned the same RET, else the first error or "bad mismatch"
  *   bench N NAME REQ VALUE                     N ioctls; ok MEDIAN_NS (err on the first failure)
  *   sleep MS
  *   kill-self                                  SIGKILL itself (no result line)
+ *   caller PID                                 fork: the child prints "ok 0" and runs the remaining steps
+ *                                              with the same fds (another process using them, as after
+ *                                              fork); the parent waits and exits with the child's status.
+ *                                              PID only names the process in the script.
  *   # comment, blank lines                     ignored, no output
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <linux/vfio.h>
 #include <pthread.h>
 #include <signal.h>
@@ -75,7 +88,7 @@ static struct { const char *name; unsigned long req; } requests[] = {
     R(VFIO_GROUP_GET_DEVICE_FD), R(VFIO_IOMMU_GET_INFO), R(VFIO_IOMMU_MAP_DMA),
     R(VFIO_IOMMU_UNMAP_DMA), R(VFIO_IOMMU_ENABLE), R(VFIO_IOMMU_DISABLE),
     R(VFIO_IOMMU_DIRTY_PAGES), R(VFIO_IOMMU_SPAPR_REGISTER_MEMORY),
-    R(VFIO_IOMMU_SPAPR_UNREGISTER_MEMORY), R(VFIO_IOMMU_SPAPR_TCE_CREATE),
+    R(VFIO_IOMMU_SPAPR_UNREGISTER_MEMORY), R(VFIO_IOMMU_SPAPR_TCE_CREATE), R(VFIO_IOMMU_SPAPR_TCE_GET_INFO),
     R(VFIO_IOMMU_SPAPR_TCE_REMOVE), R(VFIO_EEH_PE_OP),
 #undef R
 };
@@ -370,6 +383,18 @@ static void run_step(int argc, char **argv) {
         else return bad_step("memlock");
         int r = setrlimit(RLIMIT_MEMLOCK, &rl);
         report(r, errno, NULL, 0);
+    } else if (strcmp(op, "cap-ipc-lock") == 0 && argc == 2) {
+        int on = strcmp(argv[1], "on") == 0;
+        if (!on && strcmp(argv[1], "off") != 0) return bad_step("cap-ipc-lock on|off");
+        struct __user_cap_header_struct head = { _LINUX_CAPABILITY_VERSION_3, 0 };
+        struct __user_cap_data_struct data[2];
+        long r = syscall(SYS_capget, &head, data);
+        if (r == 0) {
+            if (on) data[CAP_IPC_LOCK / 32].effective |= 1u << (CAP_IPC_LOCK % 32);
+            else data[CAP_IPC_LOCK / 32].effective &= ~(1u << (CAP_IPC_LOCK % 32));
+            r = syscall(SYS_capset, &head, data);
+        }
+        report(r, errno, NULL, 0);
     } else if (strcmp(op, "pid") == 0) {
         report(getpid(), 0, NULL, 0);
     } else if (strcmp(op, "tid") == 0) {
@@ -413,6 +438,15 @@ static void run_step(int argc, char **argv) {
         struct timespec ts = { (time_t)(value / 1000), (long)(value % 1000) * 1000000L };
         while (nanosleep(&ts, &ts) && errno == EINTR) {}
         report(0, 0, NULL, 0);
+    } else if (strcmp(op, "caller") == 0 && argc == 2) {
+        if (parse_value(argv[1], &value)) return bad_step("caller pid");
+        fflush(stdout);
+        pid_t child = fork();
+        if (child < 0) return report(-1, errno, NULL, 0);
+        if (child == 0) { report(0, 0, NULL, 0); return; }
+        int status;
+        while (waitpid(child, &status, 0) < 0 && errno == EINTR) {}
+        _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
     } else if (strcmp(op, "kill-self") == 0) {
         fflush(stdout);
         kill(getpid(), SIGKILL);
@@ -429,11 +463,29 @@ static int tokenize(char *line, char **argv) {
     return argc;
 }
 
-int main(void) {
+/* -i: one step per line as it arrives; a result line is flushed before the next line is read. */
+static int run_interactive(void) {
+    char *line = NULL;
+    size_t cap = 0;
+    while (getline(&line, &cap, stdin) >= 0) {
+        char *argv[MAX_TOKENS];
+        int argc = tokenize(line, argv);
+        if (argc == 0 || argv[0][0] == '#') continue;
+        if (strcmp(argv[0], "fork") == 0 || strcmp(argv[0], "endfork") == 0) { bad_step("fork needs a whole script (no -i)"); continue; }
+        run_step(argc, argv);
+        fflush(stdout);
+    }
+    free(line);
+    return 0;
+}
+
+int main(int argc, char **argv) {
     static char *lines[MAX_LINES];
     int nlines = 0;
     char *line = NULL;
     size_t cap = 0;
+    if (argc == 2 && strcmp(argv[1], "-i") == 0) return run_interactive();
+    if (argc > 1) { fprintf(stderr, "usage: vfio-client [-i] < script\n"); return 2; }
     while (nlines < MAX_LINES && getline(&line, &cap, stdin) >= 0) {
         lines[nlines++] = line;
         line = NULL; cap = 0;
