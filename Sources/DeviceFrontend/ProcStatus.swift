@@ -14,18 +14,26 @@ public struct ProcStatus: Sendable, Hashable {
 
     /// Parses the text of a status file; nil if `Tgid`, `Uid`, `Gid` or `CapEff` is missing.
     public init?(parsing text: String) {
+        var text = text
+        guard let parsed = text.withUTF8({ ProcStatus(parsingBytes: $0) }) else { return nil }
+        self = parsed
+    }
+
+    /// The same over the file's bytes (no `Character` work: this runs for every ioctl).
+    init?(parsingBytes bytes: UnsafeBufferPointer<UInt8>) {
         var tgid: Int32?, uid: UInt32?, gid: UInt32?, cap: UInt64?
-        for line in text.split(separator: "\n") {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let key = line[..<colon]
-            let fields = line[line.index(after: colon)...].split(whereSeparator: { $0 == " " || $0 == "\t" })
-            switch key {
-            case "Tgid": tgid = fields.first.flatMap { Int32($0) }
-            // Uid/Gid: real, effective, saved, fs. The effective id is the one permission checks use.
-            case "Uid": uid = fields.count > 1 ? UInt32(fields[1]) : nil
-            case "Gid": gid = fields.count > 1 ? UInt32(fields[1]) : nil
-            case "CapEff": cap = fields.first.flatMap { UInt64($0, radix: 16) }
-            default: continue
+        ProcText.forEachLine(bytes) { line in
+            if ProcText.hasPrefix(line, "Tgid:") {
+                tgid = ProcText.fields(line.dropFirst(5)).first.flatMap { ProcText.number($0, radix: 10) }.flatMap { Int32(exactly: $0) }
+            } else if ProcText.hasPrefix(line, "Uid:") {
+                // Uid/Gid: real, effective, saved, fs. The effective id is the one permission checks use.
+                let f = ProcText.fields(line.dropFirst(4))
+                uid = f.count > 1 ? ProcText.number(f[1], radix: 10).flatMap { UInt32(exactly: $0) } : nil
+            } else if ProcText.hasPrefix(line, "Gid:") {
+                let f = ProcText.fields(line.dropFirst(4))
+                gid = f.count > 1 ? ProcText.number(f[1], radix: 10).flatMap { UInt32(exactly: $0) } : nil
+            } else if ProcText.hasPrefix(line, "CapEff:") {
+                cap = ProcText.fields(line.dropFirst(7)).first.flatMap { ProcText.number($0, radix: 16) }
             }
         }
         guard let tgid, let uid, let gid, let cap else { return nil }
@@ -34,6 +42,8 @@ public struct ProcStatus: Sendable, Hashable {
 
     /// Reads `/proc/TID/status`; nil if the thread is gone.
     public static func read(tid: Int32) -> ProcStatus? {
-        readWholeFile("/proc/\(tid)/status").flatMap { ProcStatus(parsing: $0) }
+        readWholeFileBytes("/proc/\(tid)/status").flatMap { bytes in
+            bytes.withUnsafeBufferPointer { ProcStatus(parsingBytes: $0) }
+        }
     }
 }

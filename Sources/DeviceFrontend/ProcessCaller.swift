@@ -25,12 +25,20 @@ public final class ProcessCaller: CallerContext {
         if let cachedIdentity { return cachedIdentity }
         let made = Self.readIdentity(tid: tid, fallbackUID: requestUID, fallbackGID: requestGID)
         cachedIdentity = made
+        ThreadGroupCache.remember(tid: tid, tgid: made.pid)
         return made
     }
 
+    /// The calling process, from a short-lived tid → tgid cache when the full
+    /// identity (uids, rlimit, capabilities) is not needed.
+    public var pid: Int32 {
+        if let cachedIdentity { return cachedIdentity.pid }
+        return ThreadGroupCache.tgid(of: tid) ?? identity.pid
+    }
+
     public func mappings(overlapping start: UInt64, length: UInt64) throws(Errno) -> [CallerMapping] {
-        guard let text = readWholeFile("/proc/\(identity.pid)/smaps") else { throw .badAddress }
-        return ProcessSmaps.mappings(in: text, overlapping: start, length: length)
+        guard let bytes = readWholeFileBytes("/proc/\(identity.pid)/smaps") else { throw .badAddress }
+        return bytes.withUnsafeBufferPointer { ProcessSmaps.mappings(inBytes: $0, overlapping: start, length: length) }
     }
 
     /// Identity of thread `tid`; if its status cannot be read (it died), the request's ids with pid = tid.

@@ -11,18 +11,36 @@ func currentErrno() -> Errno { Errno(rawValue: clinux_errno()) }
 
 /// Reads a whole (small, procfs) file; nil if it cannot be opened or read.
 func readWholeFile(_ path: String, limit: Int = 16 << 20) -> String? {
+    readWholeFileBytes(path, limit: limit).map { String(decoding: $0, as: UTF8.self) }
+}
+
+/// The bytes of a whole (proc) file, read straight into the result; nil if it cannot be opened or read.
+func readWholeFileBytes(_ path: String, limit: Int = 16 << 20) -> [UInt8]? {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
     var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+    var capacity = 4096
     while bytes.count < limit {
-        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n < 0 { if errno == EINTR { continue }; return nil }
+        let have = bytes.count
+        bytes.reserveCapacity(have + capacity)
+        var failed = false
+        var n = 0
+        bytes.append(contentsOf: repeatElement(0, count: capacity))
+        bytes.withUnsafeMutableBytes { buffer in
+            n = read(fd, buffer.baseAddress! + have, capacity)
+            failed = n < 0
+        }
+        if failed {
+            bytes.removeLast(capacity)
+            if errno == EINTR { continue }
+            return nil
+        }
+        bytes.removeLast(capacity - n)
         if n == 0 { break }
-        bytes.append(contentsOf: chunk[0..<n])
+        capacity = min(capacity * 2, 1 << 20)
     }
-    return String(decoding: bytes, as: UTF8.self)
+    return bytes
 }
 
 /// stat(2); nil on failure (errno left set).

@@ -57,8 +57,18 @@ public struct CallerIdentity: Sendable, Hashable {
 /// The frontend builds one per request.
 public protocol CallerContext {
     var identity: CallerIdentity { get }
+    /// The calling process (thread group) alone, for records: cheaper than the
+    /// whole identity, which MAP_DMA's accounting needs fresh.
+    var pid: Int32 { get }
+    /// The calling thread.
+    var tid: Int32 { get }
     var memory: any CallerMemory { get }
     /// The caller's memory map entries overlapping `[start, start+length)`, in address order.
     /// Read lazily (only MAP_DMA needs it). Throws EFAULT if the map cannot be read.
     func mappings(overlapping start: UInt64, length: UInt64) throws(Errno) -> [CallerMapping]
+}
+
+extension CallerContext {
+    public var pid: Int32 { identity.pid }
+    public var tid: Int32 { identity.tid }
 }

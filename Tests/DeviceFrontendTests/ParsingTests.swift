@@ -14,6 +14,10 @@ struct ParsingTests {
         #expect(status.hasIPCLock)
         #expect(ProcStatus(parsing: text.replacingOccurrences(of: "0000000000004000", with: "00000000000003ff"))?.hasIPCLock == false)
         #expect(ProcStatus(parsing: "Tgid:\t1\n") == nil)
+        #expect(ProcStatus(parsing: text.replacingOccurrences(of: "4242", with: "99999999999")) == nil)  // not an Int32
+        // Our own thread, read from procfs: the thread group is this process.
+        let own = try #require(ProcStatus.read(tid: clinux_gettid()))
+        #expect(own.tgid == getpid() && own.uid == geteuid() && own.gid == getegid())
     }
 
     @Test func smapsHeadersPermsAndDeviceFlags() {

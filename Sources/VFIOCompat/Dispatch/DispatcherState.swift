@@ -92,7 +92,7 @@ struct DispatcherState: Sendable {
     mutating func ioctl(handle: UInt64, request: UInt32, argument: UInt64, caller: any CallerContext,
                         preResolved: Result<ResolvedFD, Errno>?, record: inout CallRecord) -> Result<Int32, Errno> {
         guard let file = openFiles[handle] else { return .failure(.badFileDescriptor) }
-        if let opener = openerPID[handle], opener != caller.identity.pid { record.touch(.B12) }
+        if let opener = openerPID[handle], opener != caller.pid { record.touch(.B12) }
         switch file {
         case .container(let id):
             record.container = id

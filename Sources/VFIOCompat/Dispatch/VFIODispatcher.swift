@@ -62,7 +62,7 @@ public final class VFIODispatcher: Sendable {
         let result: Result<UInt64, Errno> = state.withLock { state in
             state.open(node, pid: caller.pid, record: &record)
         }
-        emit(record, caller: caller, result: result.map { _ in 0 })
+        emit(record, pid: caller.pid, tid: caller.tid, result: result.map { _ in 0 })
         return result
     }
 
@@ -77,7 +77,7 @@ public final class VFIODispatcher: Sendable {
             record = state.release(handle: handle)
         }
         if let record {
-            emit(record, caller: caller ?? CallerIdentity(pid: opener, tid: opener), result: .success(0))
+            emit(record, pid: caller?.pid ?? opener, tid: caller?.tid ?? opener, result: .success(0))
         }
     }
 
@@ -102,7 +102,7 @@ public final class VFIODispatcher: Sendable {
             state.ioctl(handle: handle, request: request, argument: argument, caller: caller,
                         preResolved: preResolved, record: &record)
         }
-        emit(record, caller: caller.identity, result: result)
+        emit(record, pid: caller.pid, tid: caller.tid, result: result)
         return result
     }
 
@@ -111,7 +111,7 @@ public final class VFIODispatcher: Sendable {
         state.withLock { $0.snapshot() }
     }
 
-    private func emit(_ call: CallRecord, caller: CallerIdentity, result: Result<Int32, Errno>) {
+    private func emit(_ call: CallRecord, pid: Int32, tid: Int32, result: Result<Int32, Errno>) {
         guard let sink else { return }
         let callResult: CallResult
         switch result {
@@ -119,7 +119,7 @@ public final class VFIODispatcher: Sendable {
         case .failure(let e): callResult = CallResult(ret: nil, errno: e.name, errnoValue: e.rawValue)
         }
         sink.emit(TranslationRecord(
-            pid: caller.pid, tid: caller.tid, profile: profile.rawValue,
+            pid: pid, tid: tid, profile: profile.rawValue,
             node: call.node == .container ? "container" : "group",
             container: call.container, group: call.group, ioctl: call.ioctl, request: call.request,
             args: call.args, iommufd: call.iommufd, result: callResult,
