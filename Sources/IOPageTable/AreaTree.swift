@@ -1,12 +1,14 @@
 /// The ordered map of disjoint areas keyed by start IOVA: a copy-on-write B+-tree (iommufd keeps areas in
 /// `area_itree`; since areas never overlap, an ordered map with floor lookup answers every interval query).
 ///
-/// Invariants: all leaves are at the same depth; a leaf's `keys[i] == areas[i].range.start`, strictly
-/// increasing; an internal node's `keys[i]` is exactly the smallest key under `children[i]`; a node other
+/// Invariants: all leaves are at the same depth; a leaf's `key(i) == area(i).range.start` and
+/// `last(i) == area(i).range.last`, keys strictly increasing; an internal node's `keys[i]` is exactly the
+/// smallest key under `children[i]`; a node other
 /// than the root is refilled from a sibling once a removal leaves it under `minimumFill`. A node is mutated
 /// only after `isKnownUniquelyReferenced` proved that no other tree value shares it.
 struct AreaTree {
-    static let leafCapacity = 64
+    /// 63, so that a leaf's 64 area slots (one spare for a split) fit one free-slot bit mask.
+    static let leafCapacity = 63
     static let internalCapacity = 64
     static let minimumFill = 16
     /// Deepest tree a `Cursor` can record: with `minimumFill` 16 that is far beyond any addressable count.
@@ -16,22 +18,34 @@ struct AreaTree {
     struct NodeHeader {
         var count: Int
         let isLeaf: Bool
+        /// Leaves: bit `s` set when area slot `s` is free.
+        var freeSlots: UInt64
     }
 
-    /// One node, in a single allocation: header, then `capacity + 1` keys, then as many areas (leaf) or
-    /// children (internal) — the spare slot holds the entry that triggers a split. The count sits next to the
-    /// first keys, and all state is reached through pointers, so reads take no reference counts and no
-    /// exclusivity checks.
+    /// One node, in a single allocation: header, a 64-byte slot map, then `capacity + 1` keys (a leaf keeps
+    /// each area's last IOVA right after its key, so a descent learns the floor area's range from the key
+    /// lines it already loaded, without a dependent miss on the area), then as many areas (leaf) or children
+    /// (internal) — the spare slot holds the entry that triggers a split. Leaf areas
+    /// stay in whichever slot they were stored in (`slotMap[i]` is the slot of the area with `keys[i]`), so an
+    /// insertion or removal shifts keys and slot bytes but never areas: at a million areas, moving half a
+    /// leaf's areas cost a stream of cache misses per map and per unmap. All state is reached through
+    /// pointers, so reads take no reference counts and no exclusivity checks.
     final class Node: ManagedBuffer<NodeHeader, UInt64> {
         static let leafSlots = AreaTree.leafCapacity + 1
         static let internalSlots = AreaTree.internalCapacity + 1
+        /// Words in front of the keys holding the slot map (one byte per leaf slot).
+        static let slotMapWords = 8
+        static let allSlotsFree: UInt64 = leafSlots == 64 ? .max : (1 << UInt64(leafSlots)) - 1
 
         static func make(isLeaf: Bool) -> Node {
             let slots = isLeaf ? leafSlots : internalSlots
+            let keyWords = isLeaf ? 2 * slots : slots
             let payloadWords = isLeaf ? slots * MemoryLayout<Area>.stride / 8 : slots
-            let buffer = Node.create(minimumCapacity: slots + payloadWords) { _ in NodeHeader(count: 0, isLeaf: isLeaf) }
+            let buffer = Node.create(minimumCapacity: slotMapWords + keyWords + payloadWords) { _ in
+                NodeHeader(count: 0, isLeaf: isLeaf, freeSlots: isLeaf ? allSlotsFree : 0)
+            }
             let node = unsafeDowncast(buffer, to: Node.self)
-            let payload = UnsafeMutableRawPointer(node.keys + slots)
+            let payload = UnsafeMutableRawPointer(node.keys + keyWords)
             if isLeaf {
                 payload.bindMemory(to: Area.self, capacity: slots)
             } else {
@@ -41,19 +55,35 @@ struct AreaTree {
         }
 
         deinit {
-            if isLeaf { areas.deinitialize(count: count) } else { children.deinitialize(count: count) }
+            if isLeaf {
+                for index in 0..<count { areaPointer(index).deinitialize(count: 1) }
+            } else {
+                children.deinitialize(count: count)
+            }
         }
 
         @inline(__always) var meta: UnsafeMutablePointer<NodeHeader> { withUnsafeMutablePointerToHeader { $0 } }
-        @inline(__always) var keys: UnsafeMutablePointer<UInt64> { withUnsafeMutablePointerToElements { $0 } }
+        @inline(__always) var keys: UnsafeMutablePointer<UInt64> { withUnsafeMutablePointerToElements { $0 + Self.slotMapWords } }
+        /// Leaves: `slotMap[i]` is the area slot of the entry with `keys[i]`.
+        @inline(__always) var slotMap: UnsafeMutablePointer<UInt8> {
+            withUnsafeMutablePointerToElements { UnsafeMutableRawPointer($0).assumingMemoryBound(to: UInt8.self) }
+        }
         @inline(__always) var count: Int {
             get { meta.pointee.count }
             set { meta.pointee.count = newValue }
         }
         @inline(__always) var isLeaf: Bool { meta.pointee.isLeaf }
-        /// Leaf entries, parallel to `keys` (leaves only).
-        @inline(__always) var areas: UnsafeMutablePointer<Area> {
-            UnsafeMutableRawPointer(keys + Self.leafSlots).assumingMemoryBound(to: Area.self)
+        /// Leaf area slots, in no particular order (leaves only); see `slotMap`.
+        @inline(__always) var areaSlots: UnsafeMutablePointer<Area> {
+            UnsafeMutableRawPointer(keys + 2 * Self.leafSlots).assumingMemoryBound(to: Area.self)
+        }
+        /// The area of the entry at `index` (leaves only).
+        @inline(__always) func areaPointer(_ index: Int) -> UnsafeMutablePointer<Area> {
+            areaSlots + Int(slotMap[index])
+        }
+        @inline(__always) var freeSlots: UInt64 {
+            get { meta.pointee.freeSlots }
+            set { meta.pointee.freeSlots = newValue }
         }
         /// Internal children, parallel to `keys` (internal nodes only).
         @inline(__always) var children: UnsafeMutablePointer<Node> {
@@ -63,15 +93,21 @@ struct AreaTree {
         /// A node holding the same entries (children and pages are shared, not deep-copied).
         func copy() -> Node {
             let twin = Node.make(isLeaf: isLeaf)
-            twin.keys.initialize(from: keys, count: count)
-            if isLeaf { twin.areas.initialize(from: areas, count: count) } else { twin.children.initialize(from: children, count: count) }
-            twin.count = count
+            if isLeaf {
+                for index in 0..<count { twin.append(areaPointer(index).pointee) }
+            } else {
+                twin.keys.initialize(from: keys, count: count)
+                twin.children.initialize(from: children, count: count)
+                twin.count = count
+            }
             return twin
         }
 
         /// Index of the last key <= `key`, or -1.
         @inline(__always)
-        func floorIndex(_ key: UInt64) -> Int { Self.floorIndex(keys, count, key) }
+        func floorIndex(_ key: UInt64) -> Int {
+            isLeaf ? Self.floorIndex(keys, count, key, stride: 2) : Self.floorIndex(keys, count, key, stride: 1)
+        }
 
         /// Index of the last of the `count` sorted `keys` that is <= `key`, or -1: a count of the keys <= `key`,
         /// without branches. In a node not in cache this beats a binary search, whose probes are dependent
@@ -79,10 +115,16 @@ struct AreaTree {
         /// and on cached nodes its comparisons cost no mispredicted branches.
         @inline(__always)
         static func floorIndex(_ keys: UnsafeMutablePointer<UInt64>, _ count: Int, _ key: UInt64) -> Int {
+            floorIndex(keys, count, key, stride: 1)
+        }
+
+        /// `floorIndex` over keys `stride` words apart (2 in leaves, where each key is followed by a last).
+        @inline(__always)
+        static func floorIndex(_ keys: UnsafeMutablePointer<UInt64>, _ count: Int, _ key: UInt64, stride: Int) -> Int {
             var below: UInt64 = 0
             var index = 0
             while index < count {
-                let probe = keys[index]
+                let probe = keys[index &* stride]
                 // The borrow out of `key - probe` (1 when key < probe), in plain arithmetic: a comparison here
                 // compiles to a branch, this to SSE2 code that tests four keys at a time.
                 let borrow = ((~key & probe) | (~(key ^ probe) & (key &- probe))) >> 63
@@ -102,13 +144,29 @@ struct AreaTree {
 
         var firstKey: UInt64 { keys[0] }
 
+        /// Key `index` (the start of the area, in a leaf).
+        @inline(__always) func key(_ index: Int) -> UInt64 { isLeaf ? keys[2 &* index] : keys[index] }
+        /// Leaves: the last IOVA of the area at `index`.
+        @inline(__always) func last(_ index: Int) -> UInt64 { keys[2 &* index &+ 1] }
+        /// Leaves: the range of the area at `index`, read from the key words alone.
+        @inline(__always) func range(_ index: Int) -> IOVARange { IOVARange(start: keys[2 &* index], last: keys[2 &* index &+ 1]) }
+
         func insert(_ area: Area, at index: Int) {
-            (keys + index + 1).moveInitialize(from: keys + index, count: count - index)
-            (areas + index + 1).moveInitialize(from: areas + index, count: count - index)
-            (keys + index).initialize(to: area.range.start)
-            (areas + index).initialize(to: area)
+            let free = freeSlots
+            precondition(free != 0, "leaf has no free slot")
+            let slot = free.trailingZeroBitCount
+            freeSlots = free & (free - 1)
+            (areaSlots + slot).initialize(to: area)
+            (keys + 2 * index + 2).moveInitialize(from: keys + 2 * index, count: 2 * (count - index))
+            (slotMap + index + 1).moveInitialize(from: slotMap + index, count: count - index)
+            keys[2 * index] = area.range.start
+            keys[2 * index + 1] = area.range.last
+            slotMap[index] = UInt8(truncatingIfNeeded: slot)
             count += 1
         }
+
+        /// Adds `area` after every entry (its start must exceed every key).
+        func append(_ area: Area) { insert(area, at: count) }
 
         func insert(_ child: Node, at index: Int) {
             (keys + index + 1).moveInitialize(from: keys + index, count: count - index)
@@ -119,9 +177,11 @@ struct AreaTree {
         }
 
         func removeArea(at index: Int) -> Area {
-            let area = (areas + index).move()
-            (areas + index).moveInitialize(from: areas + index + 1, count: count - index - 1)
-            (keys + index).moveInitialize(from: keys + index + 1, count: count - index - 1)
+            let slot = Int(slotMap[index])
+            let area = (areaSlots + slot).move()
+            freeSlots |= 1 << UInt64(slot)
+            (slotMap + index).moveInitialize(from: slotMap + index + 1, count: count - index - 1)
+            (keys + 2 * index).moveInitialize(from: keys + 2 * index + 2, count: 2 * (count - index - 1))
             count -= 1
             return area
         }
@@ -137,13 +197,17 @@ struct AreaTree {
         func splitOff(from index: Int) -> Node {
             let right = Node.make(isLeaf: isLeaf)
             let moved = count - index
-            right.keys.moveInitialize(from: keys + index, count: moved)
             if isLeaf {
-                right.areas.moveInitialize(from: areas + index, count: moved)
+                for from in index..<count {
+                    let slot = Int(slotMap[from])
+                    right.append((areaSlots + slot).move())
+                    freeSlots |= 1 << UInt64(slot)
+                }
             } else {
+                right.keys.moveInitialize(from: keys + index, count: moved)
                 right.children.moveInitialize(from: children + index, count: moved)
+                right.count = moved
             }
-            right.count = moved
             count = index
             return right
         }
@@ -151,13 +215,17 @@ struct AreaTree {
         /// Moves every entry of `right` (the next sibling at the same depth) onto the end of this node.
         func absorb(_ right: Node) {
             let moved = right.count
-            (keys + count).moveInitialize(from: right.keys, count: moved)
             if isLeaf {
-                (areas + count).moveInitialize(from: right.areas, count: moved)
+                for from in 0..<moved {
+                    let slot = Int(right.slotMap[from])
+                    append((right.areaSlots + slot).move())
+                    right.freeSlots |= 1 << UInt64(slot)
+                }
             } else {
+                (keys + count).moveInitialize(from: right.keys, count: moved)
                 (children + count).moveInitialize(from: right.children, count: moved)
+                count += moved
             }
-            count += moved
             right.count = 0
         }
 
@@ -169,8 +237,7 @@ struct AreaTree {
             return children[index]
         }
 
-        func key(_ index: Int) -> UInt64 { keys[index] }
-        func area(_ index: Int) -> Area { areas[index] }
+        func area(_ index: Int) -> Area { areaPointer(index).pointee }
         func setKey(_ index: Int, _ key: UInt64) { keys[index] = key }
     }
 
@@ -208,7 +275,7 @@ struct AreaTree {
         var floorRange: IOVARange? {
             let index = leafIndex
             guard index >= 0 else { return nil }
-            return node(depth - 1)._withUnsafeGuaranteedRef { ($0.areas + index).pointee.range }
+            return node(depth - 1)._withUnsafeGuaranteedRef { $0.range(index) }
         }
     }
 
@@ -251,13 +318,13 @@ struct AreaTree {
     /// The area with the greatest start <= `key`.
     func floor(_ key: UInt64) -> Area? {
         guard let (leaf, index) = floorPosition(key) else { return nil }
-        return leaf._withUnsafeGuaranteedRef { $0.areas[index] }
+        return leaf._withUnsafeGuaranteedRef { $0.areaPointer(index).pointee }
     }
 
     /// The range of the area with the greatest start <= `key` (no reference to its pages is taken).
     func floorRange(_ key: UInt64) -> IOVARange? {
         guard let (leaf, index) = floorPosition(key) else { return nil }
-        return leaf._withUnsafeGuaranteedRef { ($0.areas + index).pointee.range }
+        return leaf._withUnsafeGuaranteedRef { $0.range(index) }
     }
 
     /// The range of the last area overlapping `range`: since areas are disjoint and ordered, the one with the
@@ -270,13 +337,13 @@ struct AreaTree {
     var first: Area? {
         guard var node = root else { return nil }
         while !node.isLeaf { node = node.children[0] }
-        return node.count > 0 ? node.areas[0] : nil
+        return node.count > 0 ? node.area(0) : nil
     }
 
     var last: Area? {
         guard var node = root else { return nil }
         while !node.isLeaf { node = node.children[node.count - 1] }
-        return node.count > 0 ? node.areas[node.count - 1] : nil
+        return node.count > 0 ? node.area(node.count - 1) : nil
     }
 
     /// Calls `body` on each area whose start lies in `[low, high]`, in order, until it returns false.
@@ -289,15 +356,15 @@ struct AreaTree {
     private static func visit(_ node: Node, _ low: UInt64, _ high: UInt64, _ body: (Area) -> Bool) -> Bool {
         if node.isLeaf {
             var index = node.floorIndex(low)
-            if index < 0 || node.keys[index] < low { index += 1 }
-            while index < node.count, node.keys[index] <= high {
-                if !body(node.areas[index]) { return false }
+            if index < 0 || node.key(index) < low { index += 1 }
+            while index < node.count, node.key(index) <= high {
+                if !body(node.area(index)) { return false }
                 index += 1
             }
             return true
         }
         var index = max(node.floorIndex(low), 0)
-        while index < node.count, node.keys[index] <= high {
+        while index < node.count, node.key(index) <= high {
             if !visit(node.children[index], low, high, body) { return false }
             index += 1
         }
@@ -375,8 +442,8 @@ struct AreaTree {
         let position = path.leafIndex + 1
         let leaf = path.node(leafLevel)
         let overflows = leaf._withUnsafeGuaranteedRef { leaf in
-            assert(position == 0 || leaf.keys[position - 1] < area.range.start, "cursor does not precede area")
-            assert(position == leaf.count || leaf.keys[position] > area.range.last, "cursor does not precede area")
+            assert(position == 0 || leaf.last(position - 1) < area.range.start, "cursor does not precede area")
+            assert(position == leaf.count || leaf.key(position) > area.range.last, "cursor does not precede area")
             leaf.insert(area, at: position)
             return leaf.count > Self.leafCapacity
         }
@@ -493,21 +560,28 @@ struct AreaTree {
         var seen = 0
         func check(_ node: Node, depth: Int, isRoot: Bool) {
             if node.count == 0 { problems.append("empty node at depth \(depth)"); return }
-            for i in 1..<max(node.count, 1) where node.keys[i - 1] >= node.keys[i] {
+            for i in 1..<max(node.count, 1) where node.key(i - 1) >= node.key(i) {
                 problems.append("keys out of order at depth \(depth)")
             }
             if node.isLeaf {
                 if let leafDepth, leafDepth != depth { problems.append("leaves at depths \(leafDepth) and \(depth)") }
                 leafDepth = depth
                 seen += node.count
-                for i in 0..<node.count where node.keys[i] != node.areas[i].range.start {
-                    problems.append("leaf key 0x\(String(node.keys[i], radix: 16)) != area start")
+                for i in 0..<node.count where node.range(i) != node.area(i).range {
+                    problems.append("leaf key words \(node.range(i)) != area range \(node.area(i).range)")
                 }
+                var used: UInt64 = 0
+                for i in 0..<node.count {
+                    let bit: UInt64 = 1 << UInt64(node.slotMap[i])
+                    if used & bit != 0 || node.freeSlots & bit != 0 { problems.append("leaf slot \(node.slotMap[i]) reused or marked free") }
+                    used |= bit
+                }
+                if used | node.freeSlots != Node.allSlotsFree { problems.append("leaf slot mask lost slots") }
             } else {
                 if isRoot && node.count < 2 { problems.append("internal root with one child") }
                 for i in 0..<node.count {
                     let child = node.children[i]
-                    if child.count > 0, child.keys[0] != node.keys[i] { problems.append("stale separator at depth \(depth)") }
+                    if child.count > 0, child.firstKey != node.keys[i] { problems.append("stale separator at depth \(depth)") }
                     check(child, depth: depth + 1, isRoot: false)
                 }
             }
@@ -537,7 +611,7 @@ public struct AreaIterator: IteratorProtocol {
                 continue
             }
             stack[stack.count - 1].index += 1
-            if top.node.isLeaf { return top.node.areas[top.index] }
+            if top.node.isLeaf { return top.node.area(top.index) }
             stack.append((top.node.children[top.index], 0))
         }
         return nil
