@@ -40,9 +40,15 @@ func statDescriptor(_ fd: Int32) -> stat? {
 /// Whether a `st_mode` is a regular file / a directory (the S_IS* macros do not import).
 func isRegularFile(_ mode: mode_t) -> Bool { mode & S_IFMT == S_IFREG }
 func isDirectory(_ mode: mode_t) -> Bool { mode & S_IFMT == S_IFDIR }
+func isCharacterDevice(_ mode: mode_t) -> Bool { mode & S_IFMT == S_IFCHR }
 
 /// Runs `body` on a new detached pthread.
 func spawnDetachedThread(_ body: @escaping @Sendable () -> Void) {
+    if let thread = spawnJoinableThread(body) { pthread_detach(thread) }
+}
+
+/// Runs `body` on a new pthread the caller must join; nil if it could not be created.
+func spawnJoinableThread(_ body: @escaping @Sendable () -> Void) -> pthread_t? {
     final class Box: @unchecked Sendable { let body: @Sendable () -> Void; init(_ b: @escaping @Sendable () -> Void) { body = b } }
     let context = Unmanaged.passRetained(Box(body)).toOpaque()
     var thread = pthread_t()
@@ -51,5 +57,7 @@ func spawnDetachedThread(_ body: @escaping @Sendable () -> Void) {
         box.body()
         return nil
     }, context)
-    if rc == 0 { pthread_detach(thread) } else { Unmanaged<Box>.fromOpaque(context).release() }
+    if rc == 0 { return thread }
+    Unmanaged<Box>.fromOpaque(context).release()
+    return nil
 }
