@@ -15,7 +15,7 @@ extension VFIOCompatCommand {
                   vfio-compat matrix show
                   vfio-compat matrix show --format md --out compat-matrix/README.md
                 """,
-            subcommands: [Show.self]
+            subcommands: [Show.self, Differential.self]
         )
     }
 }

@@ -1,0 +1,42 @@
+extension DifferentialCase {
+    /// The kernel-probe payload's checks as one QEMU-like sequence: open, API version, every
+    /// extension before and after SET_IOMMU, group status around SET_CONTAINER, GET_INFO at 24
+    /// and at a size that holds the whole chain, MAP of 2 MiB, a bisecting UNMAP, an exact and a
+    /// superset UNMAP. The IOVA (4 GiB) lies inside every IOMMU's usable ranges.
+    public static var qemuSequence: DifferentialCase {
+        let iova: UInt64 = 0x1_0000_0000, size: UInt64 = 0x20_0000
+        var steps: [(String, [MatrixRowID])] = [
+            (A.open("c", "$MNT/vfio").line, [.C01]),
+            (A.ioctl("c", "VFIO_GET_API_VERSION").line, [.C02]),
+        ]
+        let extensionRows: [MatrixRowID] = [.E01, .E04, .E02, .E03, .E04, .E05, .E04, .E06, .E07, .E08]
+        for (index, row) in extensionRows.enumerated() {
+            steps.append((A.checkExtension("c", UInt64(index + 1)).line, [.C03, row]))
+        }
+        steps += [
+            (A.open("g", "$MNT/7").line, [.G01]),
+            (A.getStatus("g").line, [.G02]),
+            (A.setContainer("g", "c").line, [.G03]),
+            (A.getStatus("g").line, [.G02]),
+            (A.setIOMMU("c", 3).line, [.C04]),
+        ]
+        for (index, row) in extensionRows.enumerated() {
+            steps.append((A.checkExtension("c", UInt64(index + 1)).line, [row]))
+        }
+        let info = A.getInfo("c", argsz: 256).line
+        steps += [
+            (A.getInfo("c", argsz: 24).line, [.I01, .I03]),
+            (info, [.I03, .I04, .I05, .I06, .I07, .I08]),
+            (A.mmap("buf", size).line, [.M01]),
+            (A.map("c", iova: iova, size: size, vaddr: "$buf").line, [.M01]),
+            (info, [.I07]),
+            (A.unmap("c", iova: iova, size: size / 2).line, [.U04]),
+            (A.unmap("c", iova: iova, size: size).line, [.U01]),
+            (info, [.I07]),
+            (A.map("c", iova: iova, size: size, vaddr: "$buf").line, [.M01]),
+            (A.unmap("c", iova: iova, size: 2 * size).line, [.U02]),
+        ]
+        return DifferentialCase(name: "qemu-sequence", rows: [.C01, .C04, .I01, .M01, .U01],
+                                lines: steps.map(\.0), lineRows: steps.map(\.1))
+    }
+}
