@@ -60,7 +60,6 @@ extension VFIOCompatCommand.MatrixCommand.Differential {
                     let verdict: String
                     switch d.verdict {
                     case .documented(let row, let why): verdict = "documented \(row.rawValue): \(why)"; byRow[row, default: 0] += 1
-                    case .followsFrom(let row): verdict = "follows from the \(row.rawValue) difference above"
                     case .undocumented: verdict = "UNDOCUMENTED"
                     }
                     writeLine("  line \(d.line): \(d.step)\n    kernel: \(d.kernel)\n    shim:   \(d.shim)\n    -> \(verdict)")

@@ -19,6 +19,7 @@ public enum DifferentialAllowList {
         .U13: "dirty tracking is not supported: UNMAP with GET_DIRTY_BITMAP refused",
         .U06: "v1 hole punching is not supported (TYPE1v2 semantics only)",
         .U18: "v1 partial unmap is not supported (TYPE1v2 semantics only)",
+        .G08: "GET_DEVICE_FD success cannot be served: a FUSE/CUSE reply cannot install an fd in the caller (EOPNOTSUPP)",
         .C09: "TYPE1_NESTING: 6.1 x86 answers EINVAL, upstream (>= 6.13) ENODEV; the emulator follows upstream",
         // Changed between v6.1 and current upstream; the emulator follows upstream.
         .E05: "CHECK_EXTENSION(TYPE1_NESTING): 1 up to v6.12, 0 from v6.13",

@@ -1,4 +1,18 @@
 extension DifferentialCase {
+    /// SET_CONTAINER with fds that are not containers, on the one group the VM has (the
+    /// catalog's probe for G-11 needs a second group): /dev/null and the group itself.
+    public static var foreignFD: DifferentialCase {
+        let steps: [(String, [MatrixRowID])] = [
+            (A.open("g", "$MNT/7").line, [.G01]),
+            (A.open("n", "/dev/null").line, [.G11]),
+            (A.fdptr("g", "VFIO_GROUP_SET_CONTAINER", "n").line, [.G11]),
+            (A.fdptr("g", "VFIO_GROUP_SET_CONTAINER", "g").line, [.G11]),
+            (A.getStatus("g").line, [.G02]),
+        ]
+        return DifferentialCase(name: "set-container-foreign-fd-one-group", rows: [.G11],
+                                lines: steps.map(\.0), lineRows: steps.map(\.1))
+    }
+
     /// The kernel-probe payload's checks as one QEMU-like sequence: open, API version, every
     /// extension before and after SET_IOMMU, group status around SET_CONTAINER, GET_INFO at 24
     /// and at a size that holds the whole chain, MAP of 2 MiB, a bisecting UNMAP, an exact and a

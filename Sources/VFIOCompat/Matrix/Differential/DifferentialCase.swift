@@ -49,7 +49,8 @@ public struct DifferentialCase: Sendable, Hashable {
         return nil
     }
 
-    /// Every catalog probe that can run against a real kernel, then the kernel-probe sequence;
+    /// Every catalog probe that can run against a real kernel, then the VM's own cases
+    /// (foreign fds on one group, the kernel-probe sequence);
     /// and the skipped probes with their reasons.
     public static func all(from probes: [Probe] = ProbeCatalog.all) -> (cases: [DifferentialCase], skipped: [(name: String, reason: String)]) {
         var cases: [DifferentialCase] = []
@@ -57,7 +58,7 @@ public struct DifferentialCase: Sendable, Hashable {
         for probe in probes {
             if let reason = skipReason(probe) { skipped.append((probe.name, reason)) } else { cases.append(DifferentialCase(probe: probe)) }
         }
-        return (cases + [qemuSequence], skipped)
+        return (cases + [foreignFD, qemuSequence], skipped)
     }
 
     /// The case called `name`.
