@@ -40,7 +40,7 @@ struct DifferentialTests {
     @Test func allowListNamesOnlyRowsTheMatrixDocuments() throws {
         let matrix = try CompatMatrix.load(path: Self.yamlPath)
         for (row, reason) in DifferentialAllowList.rows {
-            let entry = try #require(matrix[id: row], "\(row.rawValue) is not in the matrix")
+            let entry = try #require(matrix[row], "\(row.rawValue) is not in the matrix")
             #expect(!reason.isEmpty)
             // Unsupported here (logged), or the type1 column names the version where it changed.
             let versioned = entry.type1.contains("6.1") || entry.type1.contains("v6.") || entry.type1.contains("from v")
