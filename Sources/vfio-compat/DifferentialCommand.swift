@@ -16,7 +16,7 @@ extension VFIOCompatCommand.MatrixCommand {
 extension VFIOCompatCommand.MatrixCommand.Differential {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write DIR/cases (one name a line), DIR/NAME.script per case and DIR/skipped (name: reason).",
+            abstract: "Write DIR/cases (`NAME DMA_ENTRY_LIMIT` a line), DIR/NAME.script per case and DIR/skipped (name: reason).",
             discussion: "Scripts keep $MNT/vfio and $MNT/7; the guest substitutes each side's paths."
         )
         @Argument(help: "Directory to write into (created).") var directory: String
@@ -27,7 +27,7 @@ extension VFIOCompatCommand.MatrixCommand.Differential {
             for c in cases {
                 try (c.lines.joined(separator: "\n") + "\n").write(toFile: "\(directory)/\(c.name).script", atomically: true, encoding: .utf8)
             }
-            try (cases.map(\.name).joined(separator: "\n") + "\n").write(toFile: "\(directory)/cases", atomically: true, encoding: .utf8)
+            try (cases.map { "\($0.name) \($0.dmaEntryLimit)" }.joined(separator: "\n") + "\n").write(toFile: "\(directory)/cases", atomically: true, encoding: .utf8)
             try (skipped.map { "\($0.name): \($0.reason)" }.joined(separator: "\n") + "\n")
                 .write(toFile: "\(directory)/skipped", atomically: true, encoding: .utf8)
             writeLine("exported \(cases.count) cases (\(skipped.count) probes skipped) to \(directory)")

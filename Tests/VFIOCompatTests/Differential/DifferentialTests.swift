@@ -22,8 +22,17 @@ struct DifferentialTests {
         for probe in ProbeCatalog.all {
             let reason = DifferentialCase.skipReason(probe)
             #expect((reason != nil) == skipped.contains { $0.name == probe.name }, "\(probe.name)")
-            if probe.inProcessOnly || probe.dmaEntryLimit != nil { #expect(reason != nil, "\(probe.name)") }
+            if probe.inProcessOnly { #expect(reason != nil, "\(probe.name)") }
+            if let limit = probe.dmaEntryLimit, reason == nil {
+                #expect(cases.first { $0.name == probe.name }?.dmaEntryLimit == limit)
+            }
         }
+        // Default-limit cases first: the guest restarts the shim only when the limit changes.
+        let limits = cases.map(\.dmaEntryLimit)
+        let firstOther = limits.firstIndex { $0 != DifferentialCase.defaultDMAEntryLimit } ?? limits.count
+        #expect(limits[..<firstOther].allSatisfy { $0 == DifferentialCase.defaultDMAEntryLimit })
+        #expect(limits[firstOther...].dropLast(2).allSatisfy { $0 != DifferentialCase.defaultDMAEntryLimit })
+        #expect(cases.contains { $0.dmaEntryLimit == 2 })
     }
 
     @Test func stepRowsComeFromTheRecordElseTheProbe() throws {
