@@ -69,6 +69,7 @@ public final class CUSEServer: StoppableServer, @unchecked Sendable {
                 owner.server?.deviceAppeared(d)
             }
             guard let session = Self.setup(device, operations: operations, debug: options.debug) else {
+                if let last = sessions.last { fuse_remove_signal_handlers(last) }
                 sessions.forEach { fuse_session_destroy($0) }
                 operations.deallocate()
                 throw .sessionFailed("cuse_lowlevel_setup failed for \(device.devname) (see the log above)")
@@ -76,6 +77,10 @@ public final class CUSEServer: StoppableServer, @unchecked Sendable {
             devices.append(device)
             sessions.append(session)
         }
+        // cuse_lowlevel_setup installs libfuse's SIGHUP/SIGINT/SIGTERM handlers, which would exit
+        // only the last session: restore the defaults, as the FUSE mount has (the caller installs
+        // TerminationSignals, which stops every device).
+        if let last = sessions.last { fuse_remove_signal_handlers(last) }
         self.devices = devices
         self.sessions = sessions
         owner.server = self

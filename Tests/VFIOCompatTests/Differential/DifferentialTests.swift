@@ -10,7 +10,7 @@ struct DifferentialTests {
 
     @Test func casesUseOnlyTheContainerAndTheOneGroup() {
         let (cases, skipped) = DifferentialCase.all()
-        #expect(cases.count + skipped.count == ProbeCatalog.all.count + 2)
+        #expect(cases.count + skipped.count == ProbeCatalog.all.count + 3)
         #expect(cases.last?.name == "qemu-sequence")
         for c in cases {
             #expect(c.lines.count == c.lineRows.count, "\(c.name)")
@@ -31,7 +31,7 @@ struct DifferentialTests {
         let limits = cases.map(\.dmaEntryLimit)
         let firstOther = limits.firstIndex { $0 != DifferentialCase.defaultDMAEntryLimit } ?? limits.count
         #expect(limits[..<firstOther].allSatisfy { $0 == DifferentialCase.defaultDMAEntryLimit })
-        #expect(limits[firstOther...].dropLast(2).allSatisfy { $0 != DifferentialCase.defaultDMAEntryLimit })
+        #expect(limits[firstOther...].dropLast(3).allSatisfy { $0 != DifferentialCase.defaultDMAEntryLimit })
         #expect(cases.contains { $0.dmaEntryLimit == 2 })
     }
 

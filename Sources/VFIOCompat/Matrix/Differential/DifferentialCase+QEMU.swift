@@ -13,6 +13,19 @@ extension DifferentialCase {
                                 lines: steps.map(\.0), lineRows: steps.map(\.1))
     }
 
+    /// The catalog's map-top-of-space on the one group (it uses the mixed topology's group 10).
+    /// Only an aperture reaching 2^64 (AMD-Vi) accepts the map; 6.1 then cannot find the entry
+    /// (matrix M-09: "accepted but unfindable before v6.18"), so the overlapping map and the
+    /// unmap after it answer differently for that same documented reason.
+    public static var topOfSpace: DifferentialCase? {
+        guard let probe = ProbeCatalog.probe(named: "map-top-of-space") else { return nil }
+        let base = DifferentialCase(probe: probe)
+        let lines = base.lines.map { $0.replacing("$MNT/10", with: "$MNT/7") }
+        let firstMap = lines.firstIndex { $0.contains("VFIO_IOMMU_MAP_DMA") } ?? lines.count
+        let rows = base.lineRows.enumerated().map { $0.offset >= firstMap ? [MatrixRowID.M09] : $0.element }
+        return DifferentialCase(name: "map-top-of-space-one-group", rows: [.M09], lines: lines, lineRows: rows)
+    }
+
     /// The kernel-probe payload's checks as one QEMU-like sequence: open, API version, every
     /// extension before and after SET_IOMMU, group status around SET_CONTAINER, GET_INFO at 24
     /// and at a size that holds the whole chain, MAP of 2 MiB, a bisecting UNMAP, an exact and a

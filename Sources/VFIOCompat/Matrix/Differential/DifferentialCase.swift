@@ -56,7 +56,7 @@ public struct DifferentialCase: Sendable, Hashable {
     }
 
     /// Every catalog probe that can run against a real kernel, then the VM's own cases
-    /// (foreign fds on one group, the kernel-probe sequence);
+    /// (foreign fds and the top of the address space on one group, the kernel-probe sequence);
     /// and the skipped probes with their reasons.
     public static func all(from probes: [Probe] = ProbeCatalog.all) -> (cases: [DifferentialCase], skipped: [(name: String, reason: String)]) {
         var cases: [DifferentialCase] = []
@@ -66,7 +66,7 @@ public struct DifferentialCase: Sendable, Hashable {
         }
         // Cases with their own dma_entry_limit last, so the guest restarts the shim only for them.
         let ordered = cases.filter { $0.dmaEntryLimit == defaultDMAEntryLimit } + cases.filter { $0.dmaEntryLimit != defaultDMAEntryLimit }
-        return (ordered + [foreignFD, qemuSequence], skipped)
+        return (ordered + [foreignFD, topOfSpace].compactMap { $0 } + [qemuSequence], skipped)
     }
 
     /// The case called `name`.
