@@ -4,6 +4,7 @@
 #define CFUSE3_H
 #define FUSE_USE_VERSION 312
 #include <fuse3/fuse_lowlevel.h>
+#include <fuse3/cuse_lowlevel.h>
 
 // FUSE_IOCTL_* flags as plain constants (the macros import, but keep them typed).
 static const unsigned int CFuse3_IOCTL_COMPAT = FUSE_IOCTL_COMPAT;

@@ -34,9 +34,7 @@ struct FDResolver {
         defer { close(duplicate) }
 
         guard let st = statDescriptor(duplicate) else { throw currentErrno() }
-        guard let device = session.mountedDevice(), UInt64(st.st_dev) == device, isRegularFile(st.st_mode) else {
-            return .foreign
-        }
+        guard session.serves(st) else { return .foreign }
         let me = clinux_gettid()
         // Each resolution holds this worker while another serves the nested request.
         guard session.beginResolution(tid: me) else { throw Errno(rawValue: EAGAIN) }

@@ -10,7 +10,7 @@ import Synchronization
 /// Lifecycle: `init` checks the mount point, creates the session and mounts;
 /// `run()` serves on libfuse's multithreaded loop until `stop()`, then unmounts.
 /// Mirrors libfuse's example sequence (session_new, mount, loop_mt, unmount, destroy).
-public final class FUSEServer: @unchecked Sendable {
+public final class FUSEServer: StoppableServer, @unchecked Sendable {
     public let mountpoint: String
     private let state: FrontendSession
     private let options: FUSEServerOptions
@@ -31,7 +31,9 @@ public final class FUSEServer: @unchecked Sendable {
         self.mountpoint = path
         self.options = options
         self.logger = options.logger
-        let state = FrontendSession(handler: handler, table: NodeTable(handler.nodes), mountpoint: path, options: options)
+        let state = FrontendSession(handler: handler, table: NodeTable(handler.nodes), served: .mount(path: path),
+                                    logger: options.logger, attributeTimeout: options.attributeTimeout,
+                                    maxThreads: options.maxThreads)
         self.state = state
         let operations = UnsafeMutablePointer<fuse_lowlevel_ops>.allocate(capacity: 1)
         operations.initialize(to: makeLowLevelOperations())
@@ -75,14 +77,14 @@ public final class FUSEServer: @unchecked Sendable {
         defer { runThread.store(0, ordering: .sequentiallyConsistent) }
         if stopRequested.load(ordering: .sequentiallyConsistent) { teardown(); return }
 
-        let state = self.state, onReady = options.onReady, logger = self.logger
+        let state = self.state, onReady = options.onReady, logger = self.logger, mountpoint = self.mountpoint
         spawnDetachedThread {
             // The stat is answered only after FUSE INIT, so success means the nodes are live.
             guard let dev = state.mountedDevice() else {
                 logger.error("mount point did not answer", metadata: ["errno": "\(errno)"]); return
             }
-            logger.info("ready", metadata: ["mountpoint": "\(state.mountpoint)", "st_dev": "\(dev)"])
-            onReady?(state.mountpoint)
+            logger.info("ready", metadata: ["mountpoint": "\(mountpoint)", "st_dev": "\(dev)"])
+            onReady?(mountpoint)
         }
 
         let config = fuse_loop_cfg_create()

@@ -8,6 +8,10 @@ public enum FrontendError: Error, Sendable, Hashable, CustomStringConvertible {
     case sessionFailed(String)
     case mountFailed(String)
     case loopFailed(Int32)
+    case cuseUnavailable(String)
+    case invalidDeviceName(String)
+    case deviceExists(String)
+    case deviceSetupFailed(String)
 
     public var description: String {
         switch self {
@@ -19,6 +23,10 @@ public enum FrontendError: Error, Sendable, Hashable, CustomStringConvertible {
         case .sessionFailed(let why): "cannot create the FUSE session: \(why)"
         case .mountFailed(let p): "mounting FUSE on \(p) failed (see the log above)"
         case .loopFailed(let code): "the FUSE session loop failed with \(code)"
+        case .cuseUnavailable(let why): "CUSE is unavailable: \(why)"
+        case .invalidDeviceName(let why): "invalid CUSE device name: \(why)"
+        case .deviceExists(let p): "\(p) already exists (another server, or the kernel's own VFIO?)"
+        case .deviceSetupFailed(let why): "cannot set up the CUSE device: \(why)"
         }
     }
 }

@@ -5,15 +5,25 @@ import Logging
 import Synchronization
 import VFIOCompat
 
-/// Per-mount state shared by every worker thread, reached from libfuse callbacks
-/// through the session userdata (an unretained reference the `FUSEServer` keeps alive).
+/// How the files this frontend serves look to `fstat` on a caller's descriptor.
+enum ServedFiles: Sendable {
+    /// Regular files on one FUSE mount (its st_dev is learnt by stat-ing the mount point).
+    case mount(path: String)
+    /// Character devices (CUSE), recognised by st_rdev once each device has appeared.
+    case characterDevices
+}
+
+/// Frontend state shared by every worker thread, reached from libfuse callbacks
+/// through the session userdata (an unretained reference the server keeps alive).
+/// A FUSE mount has one; every CUSE device of one `CUSEServer` shares one, so an
+/// fd resolution started on a group device finds the opens of the container device.
 ///
 /// Each mutable field is guarded by its own `Mutex`; no callback holds two at once.
 final class FrontendSession: Sendable {
     let handler: any DeviceHandler
     let table: NodeTable
     let logger: Logger
-    let mountpoint: String
+    let served: ServedFiles
     let attributeTimeout: Double
     /// Concurrent fd resolutions allowed: each needs a free worker for its nested request.
     let maxResolutions: Int
@@ -24,11 +34,14 @@ final class FrontendSession: Sendable {
     private let resolvingThreads = Mutex<Set<Int32>>([])
     /// st_dev of the mounted filesystem, learned by stat-ing the mount point once it serves.
     private let mountDevice = Mutex<UInt64?>(nil)
+    /// st_rdev of each CUSE device that has appeared.
+    private let deviceNumbers = Mutex<Set<UInt64>>([])
 
-    init(handler: any DeviceHandler, table: NodeTable, mountpoint: String, options: FUSEServerOptions) {
-        self.handler = handler; self.table = table; self.mountpoint = mountpoint
-        self.logger = options.logger; self.attributeTimeout = options.attributeTimeout
-        self.maxResolutions = max(1, options.maxThreads / 2)
+    init(handler: any DeviceHandler, table: NodeTable, served: ServedFiles, logger: Logger,
+         attributeTimeout: Double, maxThreads: Int) {
+        self.handler = handler; self.table = table; self.served = served
+        self.logger = logger; self.attributeTimeout = attributeTimeout
+        self.maxResolutions = max(1, maxThreads / 2)
     }
 
     // MARK: opens
@@ -59,11 +72,28 @@ final class FrontendSession: Sendable {
     func isResolvingThread(_ tid: Int32) -> Bool { resolvingThreads.withLock { $0.contains(tid) } }
 
     /// The mount's st_dev; stats the mount point (served by another worker) the first time.
+    /// Nil for CUSE devices, which have no mount.
     func mountedDevice() -> UInt64? {
+        guard case .mount(let mountpoint) = served else { return nil }
         if let known = mountDevice.withLock({ $0 }) { return known }
         guard let st = statPath(mountpoint) else { return nil }
         let dev = UInt64(st.st_dev)
         mountDevice.withLock { $0 = dev }
         return dev
+    }
+
+    /// Records the device number of a CUSE device once its node exists.
+    func addDeviceNumber(_ rdev: UInt64) { _ = deviceNumbers.withLock { $0.insert(rdev) } }
+
+    /// Whether `st` (from fstat on a descriptor) is a file this frontend serves, so the
+    /// private "which open" request may be sent to it.
+    func serves(_ st: stat) -> Bool {
+        switch served {
+        case .mount:
+            guard let device = mountedDevice() else { return false }
+            return UInt64(st.st_dev) == device && isRegularFile(st.st_mode)
+        case .characterDevices:
+            return isCharacterDevice(st.st_mode) && deviceNumbers.withLock { $0.contains(UInt64(st.st_rdev)) }
+        }
     }
 }

@@ -14,31 +14,21 @@ func readWholeFile(_ path: String, limit: Int = 16 << 20) -> String? {
     readWholeFileBytes(path, limit: limit).map { String(decoding: $0, as: UTF8.self) }
 }
 
-/// The bytes of a whole (proc) file, read straight into the result; nil if it cannot be opened or read.
+/// The bytes of a whole (proc) file; nil if it cannot be opened or read.
+/// procfs hands out seq_file text a page or so per read(2), so the buffer is
+/// one fixed chunk and only what each read returned is appended.
 func readWholeFileBytes(_ path: String, limit: Int = 16 << 20) -> [UInt8]? {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
+    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+    defer { chunk.deallocate() }
     var bytes: [UInt8] = []
-    var capacity = 4096
     while bytes.count < limit {
-        let have = bytes.count
-        bytes.reserveCapacity(have + capacity)
-        var failed = false
-        var n = 0
-        bytes.append(contentsOf: repeatElement(0, count: capacity))
-        bytes.withUnsafeMutableBytes { buffer in
-            n = read(fd, buffer.baseAddress! + have, capacity)
-            failed = n < 0
-        }
-        if failed {
-            bytes.removeLast(capacity)
-            if errno == EINTR { continue }
-            return nil
-        }
-        bytes.removeLast(capacity - n)
+        let n = read(fd, chunk.baseAddress, chunk.count)
+        if n < 0 { if errno == EINTR { continue }; return nil }
         if n == 0 { break }
-        capacity = min(capacity * 2, 1 << 20)
+        bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[0..<n]))
     }
     return bytes
 }
@@ -58,9 +48,15 @@ func statDescriptor(_ fd: Int32) -> stat? {
 /// Whether a `st_mode` is a regular file / a directory (the S_IS* macros do not import).
 func isRegularFile(_ mode: mode_t) -> Bool { mode & S_IFMT == S_IFREG }
 func isDirectory(_ mode: mode_t) -> Bool { mode & S_IFMT == S_IFDIR }
+func isCharacterDevice(_ mode: mode_t) -> Bool { mode & S_IFMT == S_IFCHR }
 
 /// Runs `body` on a new detached pthread.
 func spawnDetachedThread(_ body: @escaping @Sendable () -> Void) {
+    if let thread = spawnJoinableThread(body) { pthread_detach(thread) }
+}
+
+/// Runs `body` on a new pthread the caller must join; nil if it could not be created.
+func spawnJoinableThread(_ body: @escaping @Sendable () -> Void) -> pthread_t? {
     final class Box: @unchecked Sendable { let body: @Sendable () -> Void; init(_ b: @escaping @Sendable () -> Void) { body = b } }
     let context = Unmanaged.passRetained(Box(body)).toOpaque()
     var thread = pthread_t()
@@ -69,5 +65,7 @@ func spawnDetachedThread(_ body: @escaping @Sendable () -> Void) {
         box.body()
         return nil
     }, context)
-    if rc == 0 { pthread_detach(thread) } else { Unmanaged<Box>.fromOpaque(context).release() }
+    if rc == 0 { return thread }
+    Unmanaged<Box>.fromOpaque(context).release()
+    return nil
 }

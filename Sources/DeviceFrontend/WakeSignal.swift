@@ -31,20 +31,25 @@ enum WakeSignal {
     }
 }
 
+/// A server whose `stop()` may be called from a signal handler (it only sets flags and sends signals).
+public protocol StoppableServer: AnyObject, Sendable {
+    func stop()
+}
+
 /// SIGINT/SIGTERM handling for a daemon: the first signal stops the server, so `run()`
 /// unmounts cleanly and returns.
 public enum TerminationSignals {
     /// The server the handlers stop (process-wide; the last `install` wins).
-    nonisolated(unsafe) private static var target: Unmanaged<FUSEServer>?
+    nonisolated(unsafe) private static var target: (any StoppableServer)?
 
     /// Call on the thread that will call `run()`: it also unblocks both signals there, since
     /// a process may inherit them blocked (some spawners do) and then never see them.
-    public static func install(stopping server: FUSEServer) {
-        target = .passRetained(server)
+    public static func install(stopping server: any StoppableServer) {
+        target = server
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { _ in
             // Only atomics, fuse_session_exit and pthread_kill run here.
-            TerminationSignals.target?.takeUnretainedValue().stop()
+            TerminationSignals.target?.stop()
         }
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0

@@ -17,7 +17,7 @@ extension VFIOCompatCommand {
                   vfio-compat matrix run
                   vfio-compat matrix run --profile iommufd --rows M-04,M-12
                 """,
-            subcommands: [Show.self, Run.self]
+            subcommands: [Show.self, Run.self, Differential.self]
         )
     }
 }

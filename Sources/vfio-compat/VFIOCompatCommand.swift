@@ -14,6 +14,6 @@ struct VFIOCompatCommand: ParsableCommand {
               vfio-compat matrix show --format md --out compat-matrix/README.md
             """,
         version: "0.1.0",
-        subcommands: [MountCommand.self, ExecCommand.self, MatrixCommand.self, LogCommand.self, TopologyCommand.self]
+        subcommands: [MountCommand.self, CUSECommand.self, ExecCommand.self, MatrixCommand.self, LogCommand.self, TopologyCommand.self]
     )
 }
