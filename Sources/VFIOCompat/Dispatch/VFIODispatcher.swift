@@ -57,11 +57,14 @@ public final class VFIODispatcher: Sendable {
 
     /// A new open of a node. The container node makes a new container; a group
     /// node may be open once at a time (`vfio_group_fops_open`: EBUSY).
-    public func open(_ node: VFIONode, caller: CallerIdentity) -> Result<UInt64, Errno> {
+    /// With `recordingBusy` false an EBUSY answer leaves no record (a frontend retrying
+    /// while a RELEASE is still in flight records only its final attempt).
+    public func open(_ node: VFIONode, caller: CallerIdentity, recordingBusy: Bool = true) -> Result<UInt64, Errno> {
         var record = CallRecord(node: node, ioctl: "open", request: nil)
         let result: Result<UInt64, Errno> = state.withLock { state in
             state.open(node, pid: caller.pid, record: &record)
         }
+        if case .failure(.busy) = result, !recordingBusy { return result }
         emit(record, pid: caller.pid, tid: caller.tid, result: result.map { _ in 0 })
         return result
     }
