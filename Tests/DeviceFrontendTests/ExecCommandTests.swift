@@ -48,9 +48,25 @@ enum Exec {
     }
 
     /// Workspaces under /tmp that a run might have left behind.
+    /// Exec work areas under /tmp made since this test process started (one left by an
+    /// earlier run that was SIGKILLed, which nothing could clean, is not this run's failure).
     static func leftoverWorkspaces() -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? []).filter { $0.hasPrefix("vfio-compat-exec.") }
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? []).filter { name in
+            guard name.hasPrefix("vfio-compat-exec.") else { return false }
+            let made = (try? FileManager.default.attributesOfItem(atPath: "/tmp/" + name)[.modificationDate]) as? Date
+            return (made ?? .distantFuture) >= processStart
+        }
     }
+
+    /// When this process started: boot time (/proc/stat btime) plus its start tick (/proc/self/stat field 22).
+    static let processStart: Date = {
+        let stat = (try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8)) ?? ""
+        let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+        let ticks = fields.count > 19 ? Double(fields[19]) ?? 0 : 0   // field 22 overall; 20th after "comm)"
+        let boot = ((try? String(contentsOfFile: "/proc/stat", encoding: .utf8)) ?? "")
+            .split(separator: "\n").first { $0.hasPrefix("btime ") }.flatMap { Double($0.dropFirst(6)) } ?? 0
+        return Date(timeIntervalSince1970: boot + ticks / Double(sysconf(Int32(_SC_CLK_TCK))) - 1)
+    }()
 
     /// Mounts of this (the host's) namespace that exec must never add.
     static func hostMountsOfExec() -> [String] {
