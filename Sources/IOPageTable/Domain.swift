@@ -1,9 +1,14 @@
 /// Kinds of IOMMU reserved regions (`enum iommu_resv_type`); the raw values are the sysfs spellings.
 public enum ReservedRegionKind: String, Sendable, Hashable, CaseIterable, Codable {
+    /// IOMMU_RESV_MSI: hardware MSI window (x86 0xfee00000).
     case msi
+    /// IOMMU_RESV_SW_MSI: software-managed MSI window (ARM SMMU).
     case swMSI = "sw-msi"
+    /// IOMMU_RESV_DIRECT: identity-mapped (RMRR-like).
     case direct
+    /// IOMMU_RESV_DIRECT_RELAXABLE: identity-mapped but may be given to userspace; never reserved.
     case directRelaxable = "direct-relaxable"
+    /// IOMMU_RESV_RESERVED: never mappable (AMD HyperTransport hole).
     case reserved
 }
 

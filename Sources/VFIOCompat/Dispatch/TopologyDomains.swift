@@ -7,20 +7,7 @@ extension DomainSpec {
                aperture: IOVARange(start: apertureStart, last: apertureLast),
                pageSizes: pgsizes,
                enforceCacheCoherency: coherent,
-               reservedRegions: reserved.map { ReservedRegion(range: IOVARange(start: $0.start, last: $0.last), kind: $0.type.regionKind) })
-    }
-}
-
-extension ReservedType {
-    /// The engine's name for the same `enum iommu_resv_type` value.
-    var regionKind: ReservedRegionKind {
-        switch self {
-        case .msi: .msi
-        case .swMSI: .swMSI
-        case .direct: .direct
-        case .directRelaxable: .directRelaxable
-        case .reserved: .reserved
-        }
+               reservedRegions: reserved.map { ReservedRegion(range: IOVARange(start: $0.start, last: $0.last), kind: $0.type) })
     }
 }
 

@@ -1,3 +1,5 @@
+import IOPageTable
+
 import Foundation
 import Yams
 
@@ -83,20 +85,12 @@ public struct ReservedSpec: Hashable, Sendable {
     public init(start: UInt64, last: UInt64, type: ReservedType) { self.start = start; self.last = last; self.type = type }
 }
 
-/// `enum iommu_resv_type`: type1 carves out every type except direct-relaxable
-/// (vfio_iommu_resv_exclude).
-public enum ReservedType: String, Hashable, Sendable, CaseIterable, Codable {
-    /// IOMMU_RESV_MSI: hardware MSI window (x86 0xfee00000).
-    case msi
-    /// IOMMU_RESV_SW_MSI: software-managed MSI window (ARM SMMU).
-    case swMSI = "sw-msi"
-    /// IOMMU_RESV_DIRECT: identity-mapped (RMRR-like).
-    case direct
-    /// IOMMU_RESV_DIRECT_RELAXABLE: identity-mapped but may be given to userspace.
-    case directRelaxable = "direct-relaxable"
-    /// IOMMU_RESV_RESERVED: never mappable (AMD HyperTransport hole).
-    case reserved
+/// `enum iommu_resv_type`, as the engine names it: a topology's reserved regions are
+/// the engine's kinds, spelled in YAML and JSON as sysfs does (`msi`, `sw-msi`, …).
+public typealias ReservedType = ReservedRegionKind
 
-    /// Whether type1 removes it from the valid IOVA list (everything but direct-relaxable).
+extension ReservedRegionKind {
+    /// Whether type1 removes it from the valid IOVA list (everything but direct-relaxable,
+    /// vfio_iommu_resv_exclude).
     public var isExcludedFromIOVA: Bool { self != .directRelaxable }
 }
