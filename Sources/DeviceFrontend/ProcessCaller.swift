@@ -36,9 +36,22 @@ public final class ProcessCaller: CallerContext {
         return ThreadGroupCache.tgid(of: tid) ?? identity.pid
     }
 
+    /// The caller's mappings over `[start, start+length)`, from `/proc/PID/maps`
+    /// (no page-table walk, unlike smaps, whose Rss fields cost time in
+    /// proportion to the caller's resident memory). Device (VM_IO/VM_PFNMAP)
+    /// mappings are exactly the ones GUP refuses, so one byte of each readable
+    /// mapping is read inside the range the MAP_DMA names; only when that fails
+    /// is smaps consulted for its VmFlags, to tell a device from a fault.
     public func mappings(overlapping start: UInt64, length: UInt64) throws(Errno) -> [CallerMapping] {
-        guard let bytes = readWholeFileBytes("/proc/\(identity.pid)/smaps") else { throw .badAddress }
-        return bytes.withUnsafeBufferPointer { ProcessSmaps.mappings(inBytes: $0, overlapping: start, length: length) }
+        let pid = identity.pid
+        guard let maps = readWholeFileBytes("/proc/\(pid)/maps") else { throw .badAddress }
+        let found = maps.withUnsafeBufferPointer { ProcessSmaps.mappings(inBytes: $0, overlapping: start, length: length) }
+        let refused = found.contains { m in
+            m.readable && (try? memory.read(at: max(m.start, start), count: 1)) == nil
+        }
+        guard refused else { return found }
+        guard let smaps = readWholeFileBytes("/proc/\(pid)/smaps") else { throw .badAddress }
+        return smaps.withUnsafeBufferPointer { ProcessSmaps.mappings(inBytes: $0, overlapping: start, length: length) }
     }
 
     /// Identity of thread `tid`; if its status cannot be read (it died), the request's ids with pid = tid.

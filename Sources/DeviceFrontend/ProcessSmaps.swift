@@ -1,10 +1,11 @@
 import VFIOCompat
 
-/// The caller's memory map as `/proc/PID/smaps` shows it, reduced to `CallerMapping`s.
+/// The caller's memory map as `/proc/PID/maps` or `/proc/PID/smaps` shows it,
+/// reduced to `CallerMapping`s (maps has only the header lines, so no VmFlags).
 ///
 /// A mapping whose VmFlags carry `io` or `pf` (VM_IO / VM_PFNMAP) is a device
 /// mapping: the kind type1 maps for peer-to-peer DMA instead of pinning pages.
-/// Parsed as bytes: a VMM's smaps runs to megabytes and is read on every MAP_DMA.
+/// Parsed as bytes: a VMM's map runs to many thousands of lines.
 public enum ProcessSmaps {
     /// Parses smaps text into mappings in address order.
     public static func parse(_ text: String) -> [CallerMapping] {
