@@ -9,8 +9,9 @@ import Glibc
 /// FILE to FILE.1 and started a new FILE) or the file shrank (truncated).
 /// The old file is read to its end through the still-open descriptor, any
 /// files rotated in between (found by the old inode among FILE.1 … FILE.9) are
-/// read whole, then the new FILE from its start. Only more than nine rotations
-/// between two polls can lose records.
+/// read whole, then the new FILE from its start. Records are lost only when the
+/// followed file was rotated past FILE.keep before a poll; that is reported as a
+/// `rotatedAway` problem.
 public final class TranslationLogFollower {
     public let path: String
     private var fd: Int32 = -1
@@ -46,19 +47,17 @@ public final class TranslationLogFollower {
                 if newFd >= 0 { close(newFd) }
                 return out
             }
-            for bytes in filesRotated(after: current, before: newId) {
+            guard let between = filesRotated(after: current, before: newId) else {
+                out.problems.append(.init(file: path, line: 0, kind: .rotatedAway))
+                return adopt(newFd, newId, into: &out)
+            }
+            for bytes in between {
                 var whole = TranslationLogReader.parse(bytes, file: path)
                 whole.problems = whole.problems.filter { $0.kind != .tornLastLine }
                 out.records += whole.records
                 out.problems += whole.problems
             }
-            close(fd)
-            fd = newFd
-            identity = newId
-            offset = 0
-            partial = []
-            lineNumber = 0
-            drainCurrent(into: &out)
+            return adopt(newFd, newId, into: &out)
         } else if now.size < offset {
             // Truncated in place: start over from the beginning.
             finishFile(into: &out)
@@ -83,6 +82,20 @@ public final class TranslationLogFollower {
     }
 
     // MARK: private
+
+    /// Switches to the newly opened file and reads it from its start.
+    private func adopt(
+        _ newFd: Int32, _ newId: LogFileIdentity, into out: inout TranslationLogReader.Contents
+    ) -> TranslationLogReader.Contents {
+        close(fd)
+        fd = newFd
+        identity = newId
+        offset = 0
+        partial = []
+        lineNumber = 0
+        drainCurrent(into: &out)
+        return out
+    }
 
     /// Opens `path` (at its end on the very first open when not reading from the start).
     private func reopen(into out: inout TranslationLogReader.Contents) -> Bool {
@@ -127,8 +140,8 @@ public final class TranslationLogFollower {
     /// The contents of the files rotated after `old` and before `new` (oldest first):
     /// FILE.(k-1) … FILE.(j+1) when `old` is now FILE.k and `new` is FILE.j (FILE itself is j = 0).
     /// The writer may rotate while we look, so the names are scanned until two scans agree
-    /// and every file read is checked to be the one scanned; empty if `old` is gone.
-    private func filesRotated(after old: LogFileIdentity, before new: LogFileIdentity) -> [[UInt8]] {
+    /// and every file read is checked to be the one scanned; nil if `old` is no longer among them.
+    private func filesRotated(after old: LogFileIdentity, before new: LogFileIdentity) -> [[UInt8]]? {
         func scan() -> [LogFileIdentity?] {
             (1...9).map { LogFileIdentity(path: RotatingLogFile.rotatedPath(path, $0)) }
         }
@@ -145,7 +158,7 @@ public final class TranslationLogFollower {
             }
             if !stable { continue }
             guard let k = snapshot.firstIndex(where: { $0?.isSameFile(as: old) == true }).map({ $0 + 1 }) else {
-                return []
+                return nil
             }
             let j = snapshot.firstIndex(where: { $0?.isSameFile(as: new) == true }).map { $0 + 1 } ?? 0
             var contents: [[UInt8]] = []
@@ -160,6 +173,6 @@ public final class TranslationLogFollower {
             }
             return contents
         }
-        return []
+        return nil
     }
 }

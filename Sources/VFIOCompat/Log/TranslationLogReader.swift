@@ -11,6 +11,9 @@ public enum TranslationLogReader {
             case tornLastLine
             /// A complete line that is not a translation record.
             case malformed(String)
+            /// (follow) The followed file was rotated away (past FILE.keep) before all
+            /// files after it were read: some records were lost to the reader.
+            case rotatedAway
         }
         public var file: String
         /// 1-based line number in `file`.
@@ -21,6 +24,7 @@ public enum TranslationLogReader {
             switch kind {
             case .tornLastLine: return "\(file):\(line): torn last line (incomplete record) ignored"
             case .malformed(let why): return "\(file):\(line): not a translation record: \(why)"
+            case .rotatedAway: return "\(file): rotated more often than polled; records may have been rotated away unread"
             }
         }
     }

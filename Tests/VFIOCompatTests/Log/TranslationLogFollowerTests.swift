@@ -48,6 +48,21 @@ struct TranslationLogFollowerTests {
         file.close()
     }
 
+    @Test func followedFileRotatedPastKeepIsReportedNotSilentlySkipped() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.file("t.jsonl")
+        let file = try RotatingLogFile(path: path, maxBytes: UInt64(try line(1).count) + 16, keep: 1)
+        let follower = TranslationLogFollower(path: path, fromStart: true)
+        try file.write(line(1))
+        #expect(follower.poll().records.map(\.seq) == [1])
+        for s in 2...4 { try file.write(line(UInt64(s))) }  // one record per file; file 2 and 3 fall off
+        let out = follower.poll()
+        #expect(out.records.map(\.seq) == [4])
+        #expect(out.problems.map(\.kind) == [.rotatedAway])
+        file.close()
+    }
+
     @Test func truncationStartsOver() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
@@ -65,7 +80,8 @@ struct TranslationLogFollowerTests {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let path = dir.file("live.jsonl")
-        let writer = try TranslationLogWriter(path: path, maxBytes: 4096, keep: 3)
+        // keep 9: a follower delayed by a loaded machine still finds every rotated file.
+        let writer = try TranslationLogWriter(path: path, maxBytes: 4096, keep: 9)
         let follower = TranslationLogFollower(path: path, fromStart: true)
         let total: UInt64 = 60
         let producer = DispatchQueue(label: "producer")
@@ -78,12 +94,14 @@ struct TranslationLogFollowerTests {
             writer.close()
         }
         var seen: [UInt64] = []
+        var problems: [TranslationLogReader.Problem] = []
         let deadline = LogClock.monotonicNanoseconds() + 20_000_000_000
         follower.follow(
             intervalNs: 2_000_000,
             shouldStop: { seen.count >= Int(total) || LogClock.monotonicNanoseconds() > deadline },
-            { seen.append($0.seq) })
+            { seen.append($0.seq) }, problems: { problems.append($0) })
         #expect(seen == Array(1...total))
+        #expect(problems.isEmpty)
         #expect(TranslationLogReader.rotatedFiles(of: path).count >= 1, "the test must actually rotate")
     }
 }
