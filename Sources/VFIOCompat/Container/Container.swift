@@ -6,8 +6,9 @@ import IOPageTable
 /// Mirrors `struct vfio_container` (drivers/vfio/container.c) with the type1
 /// driver's state folded in, and, under the iommufd profile, the iommufd
 /// context with its compat IOAS (`ictx->vfio_ioas`). Invariants: every id in
-/// `groups` names a group whose `container` is this one; `ioas` holds a domain
-/// for each attached group exactly while `hasDomains` is true.
+/// `groups` names a group whose `container` is this one; `ioas` holds the
+/// domain of every attached group once type1's driver is set (iommufd: of every
+/// viable attached group, from its SET_CONTAINER on).
 struct Container: Sendable {
     let id: UInt32
     /// The address space the mappings live in (type1's `vfio_iommu`, iommufd's compat IOAS).
@@ -28,14 +29,6 @@ struct Container: Sendable {
     init(id: UInt32, hostPageSize: UInt64, entryLimit: Int?) {
         self.id = id
         self.ioas = IOAS(hostPageSize: hostPageSize, entryLimit: entryLimit)
-    }
-
-    /// Domains are attached to the IOAS: type1 once a driver is set, iommufd once the IOAS exists.
-    func hasDomains(profile: SemanticsProfile) -> Bool {
-        switch profile {
-        case .type1: iommuType != nil
-        case .iommufd: compatIOASAllocated
-        }
     }
 
     /// Nothing refers to it any more: the fd is closed and no group holds it.

@@ -80,15 +80,6 @@ public enum VFIOIoctl: Hashable, Sendable, CaseIterable, CustomStringConvertible
         }
     }
 
-    /// True for requests that only a SPAPR (POWER) container serves.
-    public var isSPAPROnly: Bool {
-        switch self {
-        case .spaprTCEGetInfo, .iommuEnable, .iommuDisable, .spaprRegisterMemory,
-             .spaprUnregisterMemory, .spaprTCECreate, .spaprTCERemove, .eehPEOp: true
-        default: false
-        }
-    }
-
     /// The C macro name.
     public var name: String {
         switch self {
