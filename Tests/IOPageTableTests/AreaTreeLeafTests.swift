@@ -1,7 +1,8 @@
 import Testing
 @testable import IOPageTable
 
-/// Leaf layout: each key followed by its area's last IOVA, and areas kept in fixed slots named by a slot map.
+/// Leaf layout: starts and lasts in their own arrays, payloads kept in fixed slots named by a slot map, and
+/// an over-full leaf handing an entry to a sibling before it splits.
 @Suite struct AreaTreeLeafTests {
     /// An area whose every field depends on `slot`, so a mixed-up slot or a stale last IOVA shows.
     static func area(_ slot: UInt64, pages: [Pages]) -> Area {
@@ -10,19 +11,74 @@ import Testing
                     pagesOffset: (slot % 7) * 0x1000, protection: slot % 2 == 0 ? .read : [.read, .write])
     }
 
-    @Test func floorIndexWithStrideTwoSkipsTheLastWords() {
-        let words = UnsafeMutablePointer<UInt64>.allocate(capacity: 128)
-        defer { words.deallocate() }
-        for index in 0..<64 {
-            words[2 * index] = UInt64(index) * 0x0400_0000_0000_0000 + 7
-            words[2 * index + 1] = .max - UInt64(index)  // lasts that would count as keys if read
+    @Test func startsAndLastsSitInTheirOwnArrays() {
+        let pages = (0..<5).map { Pages(source: processSource, pid: pid, vaddr: UInt64($0) << 30, length: 1 << 30, writable: true) }
+        var tree = AreaTree()
+        let slots: [UInt64] = [9, 3, 7, 1, 5]
+        for slot in slots { tree.insert(Self.area(slot, pages: pages)) }
+        let leaf = tree.root!
+        let sorted = slots.sorted().map { Self.area($0, pages: pages) }
+        // The search scans `keys` alone: no last IOVA may sit among them.
+        #expect((0..<leaf.count).map { leaf.keys[$0] } == sorted.map(\.range.start))
+        #expect((0..<leaf.count).map { leaf.lasts[$0] } == sorted.map(\.range.last))
+        #expect((0..<leaf.count).map { leaf.area($0) } == sorted)
+        #expect(leaf.floorIndex(Self.area(5, pages: pages).range.last) == 2)
+    }
+
+    /// Leaf sizes left to right, for a tree whose root is the parent of every leaf.
+    static func leafCounts(_ tree: AreaTree) -> [Int] {
+        let root = tree.root!
+        return (0..<root.count).map { root.children[$0].count }
+    }
+
+    /// Three full leaves from an ascending fill of slots 0, 2, 4, ... (each appended leaf stays full).
+    static func threeFullLeaves(pages: [Pages]) -> AreaTree {
+        var tree = AreaTree()
+        for slot in stride(from: UInt64(0), to: UInt64(6 * AreaTree.leafCapacity), by: 2) {
+            tree.insert(Self.area(slot, pages: pages))
         }
-        for count in 0...64 {
-            for probe in [0, 6, 7, 8, 0x8000_0000_0000_0007, .max - 64, .max] as [UInt64] {
-                let expected = (0..<count).last { words[2 * $0] <= probe } ?? -1
-                #expect(AreaTree.Node.floorIndex(words, count, probe, stride: 2) == expected, "count \(count) probe \(probe)")
-            }
-        }
+        return tree
+    }
+
+    @Test func overfullLeafHandsAnEntryToASiblingWithRoomBeforeSplitting() {
+        let pages = (0..<5).map { Pages(source: processSource, pid: pid, vaddr: UInt64($0) << 30, length: 1 << 30, writable: true) }
+        let capacity = AreaTree.leafCapacity
+        var tree = Self.threeFullLeaves(pages: pages)
+        #expect(Self.leafCounts(tree) == [capacity, capacity, capacity])
+        var present = Set(stride(from: UInt64(0), to: UInt64(6 * capacity), by: 2))
+
+        // Room on the left: the middle leaf's first entry moves to the end of the first leaf.
+        #expect(tree.remove(startingAt: 0) != nil)
+        present.remove(0)
+        let snapshot = tree
+        let middle = UInt64(2 * capacity + 61)  // an odd slot inside the middle leaf
+        tree.insert(Self.area(middle, pages: pages))
+        present.insert(middle)
+        #expect(Self.leafCounts(tree) == [capacity, capacity, capacity])
+        #expect(tree.structuralProblems().isEmpty, "\(tree.structuralProblems())")
+        #expect(tree.allAreas() == present.sorted().map { Self.area($0, pages: pages) })
+        // The sibling written to was shared with the snapshot: it was copied, not written through.
+        #expect(Self.leafCounts(snapshot) == [capacity - 1, capacity, capacity])
+        #expect(snapshot.allAreas().count == present.count - 1)
+
+        // Room only on the right: the middle leaf's last entry moves to the front of the last leaf.
+        let lastSlot = UInt64(6 * capacity - 2)
+        #expect(tree.remove(startingAt: lastSlot * 0x4000) != nil)
+        present.remove(lastSlot)
+        let another = UInt64(2 * capacity + 63)
+        tree.insert(Self.area(another, pages: pages))
+        present.insert(another)
+        #expect(Self.leafCounts(tree) == [capacity, capacity, capacity])
+        #expect(tree.structuralProblems().isEmpty, "\(tree.structuralProblems())")
+        #expect(tree.allAreas() == present.sorted().map { Self.area($0, pages: pages) })
+
+        // Both neighbours full: the leaf splits.
+        let third = UInt64(2 * capacity + 65)
+        tree.insert(Self.area(third, pages: pages))
+        present.insert(third)
+        #expect(Self.leafCounts(tree).count == 4)
+        #expect(tree.structuralProblems().isEmpty, "\(tree.structuralProblems())")
+        #expect(tree.allAreas() == present.sorted().map { Self.area($0, pages: pages) })
     }
 
     @Test func removedSlotIsReusedAndOthersStayPut() {
