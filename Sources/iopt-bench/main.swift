@@ -1,7 +1,8 @@
 // iopt-bench: map+unmap throughput of the IOPageTable engine at several live-mapping counts, bytes of
 // heap per live mapping, and the cost of a 1 TiB map against a 4 KiB one.
 // Run with `swift run -c release iopt-bench` (add `--quick` for a smaller run, `--runs N` for the number of
-// timed runs per figure, whose median is reported: the machine is shared, so single runs are noisy).
+// timed runs per figure, whose median is reported: the machine is shared, so single runs are noisy;
+// `--sizes N,M` to time only those counts; `--rates-only` for one line per size, to alternate two builds).
 import Glibc  // /proc/self/statm and the thread CPU clock only: the engine itself never touches libc
 import IOPageTable
 
@@ -78,13 +79,15 @@ func fill(_ count: Int) -> IOAS {
     return ioas
 }
 
-/// Median pairs/s over `runs` timed runs on one filled IOAS (each run leaves it as it found it).
+/// Median pairs/s over `runs` timed runs on one filled IOAS (each run leaves it as it found it). One untimed
+/// pass over the same pairs comes first: a sequential fill leaves every leaf full, and the first pairs
+/// reshape the tree (splits, shifts) into the state every later pass sees; the figure is that steady state.
 func pairsPerSecond(live: Int) -> (median: Double, low: Double, high: Double) {
     var ioas = fill(live)
     var rng = SplitMix64(state: UInt64(live))
     let slots = (0..<pairs).map { _ in UInt64.random(in: 0..<UInt64(live), using: &rng) * 2 * page + page }
     var rates: [Double] = []
-    for _ in 0..<runs {
+    for run in 0...runs {
         let elapsed = measure {
             for iova in slots {
                 try! ioas.map(iova: iova, length: page, vaddr: iova, pid: 1, protection: [.read, .write], charge: charge)
@@ -92,7 +95,7 @@ func pairsPerSecond(live: Int) -> (median: Double, low: Double, high: Double) {
             }
         }
         precondition(ioas.areaCount == live)
-        rates.append(Double(pairs) / elapsed)
+        if run > 0 { rates.append(Double(pairs) / elapsed) }
     }
     return (median(rates), rates.min()!, rates.max()!)
 }
@@ -120,6 +123,14 @@ func nanosecondsPerPair(length: UInt64, repetitions: Int) -> Double {
     return median(times) * 1e9 / Double(repetitions)
 }
 
+if CommandLine.arguments.contains("--rates-only") {
+    // One line per size, for A/B comparisons that alternate two builds many times.
+    for live in sizes {
+        let (rate, low, high) = pairsPerSecond(live: live)
+        print("rate live=\(live) median=\(Int(rate)) min=\(Int(low)) max=\(Int(high))")
+    }
+    exit(0)
+}
 let largest = sizes.last!
 let bytes = bytesPerMapping(live: largest)  // first, while the heap holds nothing to reuse
 var spreads: [(live: Int, low: Double, high: Double)] = []
@@ -143,7 +154,7 @@ func fixed(_ value: Double, _ digits: Int) -> String {
 func pad(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
 
 print("iopt-bench\(quick ? " (quick)" : ""): \(pairs) map+unmap pairs per size, 4 KiB mappings, thread CPU time,")
-print("median of \(runs) runs (min..max in pairs/s)")
+print("one untimed pass, then the median of \(runs) timed runs (min..max in pairs/s)")
 print("")
 print("  live mappings   pairs/s       ns/pair   spread")
 for ((live, rate), spread) in zip(rates, spreads) {
