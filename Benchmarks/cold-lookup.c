@@ -1,0 +1,129 @@
+// cold-lookup: what one random lookup costs this machine's memory system, with no Swift in the way.
+// It bounds what iopt-bench can reach at 1M live mappings: every map there starts with one.
+//
+//   chase MB      dependent loads at random 2 KiB strides over MB of memory (4 KiB pages, then THP)
+//   tree N        random floor lookups in a B+-tree of N keys shaped like the engine's AreaTree:
+//                 internal nodes of 48 keys + children, leaves of 47 keys + lasts + 1 KiB payload,
+//                 with a 48-byte object allocated per key between leaves (the engine's Pages)
+//
+// Build and run with Benchmarks/cold-lookup.sh.
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+static double thread_seconds(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+static uint64_t next_random(uint64_t *state) {  // SplitMix64, as in iopt-bench
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+static void chase(size_t megabytes, int huge) {
+    size_t bytes = megabytes << 20, stride = 2048, count = bytes / stride;
+    char *raw = mmap(NULL, bytes + (2u << 20), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (raw == MAP_FAILED) { perror("mmap"); exit(1); }
+    char *buffer = (char *)(((uintptr_t)raw + (2u << 20) - 1) & ~(uintptr_t)((2u << 20) - 1));
+    madvise(buffer, bytes, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+    memset(buffer, 1, bytes);
+    size_t *order = malloc(count * sizeof *order);
+    uint64_t state = 1;
+    for (size_t i = 0; i < count; i++) order[i] = i;
+    for (size_t i = count - 1; i > 0; i--) {
+        size_t j = next_random(&state) % (i + 1), t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+    for (size_t i = 0; i < count; i++) *(char **)(buffer + order[i] * stride) = buffer + order[(i + 1) % count] * stride;
+    char *p = buffer + order[0] * stride;
+    long loads = 4000000;
+    double start = thread_seconds();
+    for (long i = 0; i < loads; i++) p = *(char **)p;
+    double elapsed = thread_seconds() - start;
+    printf("chase %4zu MB %-9s %6.1f ns per dependent load (%p)\n", megabytes, huge ? "THP" : "4 KiB", elapsed * 1e9 / loads, (void *)p);
+    munmap(raw, bytes + (2u << 20));
+    free(order);
+}
+
+typedef struct { int64_t count; uint64_t keys[65]; void *children[65]; } Internal;
+typedef struct { int64_t count; uint64_t keys[64], lasts[64]; char payload[64 * 16]; } Leaf;
+
+static int floor_index(const uint64_t *keys, int64_t count, uint64_t key) {
+    int below = 0;
+    for (int64_t i = 0; i < count; i++) below += keys[i] <= key;
+    return below - 1;
+}
+
+static void tree(long keys) {
+    const int fill = 47, fanout = 48;
+    long count = (keys + fill - 1) / fill;
+    void **level = malloc(count * sizeof *level);
+    uint64_t *first = malloc(count * sizeof *first);
+    for (long i = 0; i < count; i++) {
+        Leaf *leaf = malloc(sizeof *leaf);
+        leaf->count = 0;
+        for (long k = i * fill; k < keys && k < (i + 1) * fill; k++) {
+            leaf->keys[leaf->count] = 2 * (uint64_t)k;
+            leaf->lasts[leaf->count++] = 2 * (uint64_t)k;
+            if (!malloc(48)) exit(1);  // a Pages object per area, allocated as the engine's fill does
+        }
+        level[i] = leaf;
+        first[i] = leaf->keys[0];
+    }
+    int depth = 1;
+    while (count > 1) {
+        long parents = (count + fanout - 1) / fanout;
+        for (long i = 0; i < parents; i++) {
+            Internal *node = malloc(sizeof *node);
+            node->count = 0;
+            for (long j = i * fanout; j < count && j < (i + 1) * fanout; j++) {
+                node->keys[node->count] = first[j];
+                node->children[node->count++] = level[j];
+            }
+            first[i] = node->keys[0];
+            level[i] = node;
+        }
+        count = parents;
+        depth++;
+    }
+    void *root = level[0];
+    long lookups = 2000000;
+    uint64_t *probes = malloc(lookups * sizeof *probes), state = 7, sum = 0;
+    for (long i = 0; i < lookups; i++) probes[i] = 2 * (next_random(&state) % (uint64_t)keys) + 1;
+    double start = thread_seconds();
+    for (long i = 0; i < lookups; i++) {
+        void *node = root;
+        for (int d = 1; d < depth; d++) {
+            Internal *in = node;
+            int index = floor_index(in->keys, in->count, probes[i]);
+            node = in->children[index < 0 ? 0 : index];
+        }
+        Leaf *leaf = node;
+        int index = floor_index(leaf->keys, leaf->count, probes[i]);
+        sum += leaf->lasts[index < 0 ? 0 : index];
+    }
+    double elapsed = thread_seconds() - start;
+    printf("tree  %8ld keys, depth %d  %6.1f ns per lookup (%llu)\n", keys, depth, elapsed * 1e9 / lookups, (unsigned long long)sum);
+}
+
+int main(int argc, char **argv) {
+    if (argc == 3 && !strcmp(argv[1], "chase")) {
+        chase(strtoul(argv[2], NULL, 10), 0);
+        chase(strtoul(argv[2], NULL, 10), 1);
+    } else if (argc == 3 && !strcmp(argv[1], "tree")) {
+        tree(strtol(argv[2], NULL, 10));
+    } else {
+        fprintf(stderr, "usage: cold-lookup chase MEGABYTES | tree KEYS\n");
+        return 2;
+    }
+    return 0;
+}
