@@ -1,10 +1,10 @@
 /// The ordered map of disjoint areas keyed by start IOVA: a copy-on-write B+-tree (iommufd keeps areas in
 /// `area_itree`; since areas never overlap, an ordered map with floor lookup answers every interval query).
 ///
-/// Invariants: all leaves are at the same depth; a leaf's `keys[i]` and `lasts[i]` are the start and last
-/// IOVA of its area `i`, starts strictly increasing; an internal node's `keys[i]` is exactly the smallest key
-/// under `children[i]`; a node other than the root is refilled from a sibling once a removal leaves it
-/// under `minimumFill`. A node is mutated only after `isKnownUniquelyReferenced` proved that no other tree
+/// Invariants: all leaves are at the same depth; a leaf's `keys[i]` is the start of its area `i`, whose
+/// last IOVA is in slot `slotMap[i]`, starts strictly increasing; an internal node's `keys[i]` is exactly
+/// the smallest key under `children[i]`; a node other than the root is refilled from a sibling once a
+/// removal leaves it under `minimumFill`. A node is mutated only after `isKnownUniquelyReferenced` proved that no other tree
 /// value shares it.
 struct AreaTree {
     /// 63, so that a leaf's 64 area slots (one spare for a split) fit one free-slot bit mask.
@@ -22,24 +22,25 @@ struct AreaTree {
         var freeSlots: UInt64
     }
 
-    /// What a leaf slot holds of an area besides its range (in `keys` and `lasts`) and protection (in the
-    /// slot's protection byte): 16 bytes where a whole `Area` took 40, so a leaf is about 2.2 KiB, not 3.7.
+    /// What a leaf slot holds of an area besides its start (in `keys`) and protection (in the slot's
+    /// protection byte): 24 bytes where a whole `Area` took 40, so a leaf is about 2.2 KiB, not 3.7.
     struct SlotPayload {
+        var last: UInt64
         var pages: Pages
         var pagesOffset: UInt64
     }
 
     /// One node, in a single allocation: header, a 64-byte slot map and a 64-byte protection map, then
-    /// `capacity + 1` keys, then (leaves) as many last IOVAs and slot payloads, or (internal nodes) as many
-    /// children; the spare place holds the entry that triggers a split. A search scans only the 8-byte keys
-    /// (at most eight cache lines), then reads one last IOVA. A leaf entry stays in whichever slot it was
-    /// stored in (`slotMap[i]` is the slot of the entry with `keys[i]`), so an insertion or removal shifts
-    /// keys, lasts and slot bytes but never payloads. Measured against this layout with builds alternated
-    /// (iopt-bench): each last beside its key, and 32-byte entries holding range, pages and offset with no
-    /// slot map; neither was faster at 100k or 1M beyond this machine's run-to-run spread (about ±30%), and
-    /// both scan twice the lines. Internal nodes carry the same 16 leading words unused, so `keys` sits at
-    /// one offset in both kinds. All state is reached through pointers, so reads take no reference counts
-    /// and no exclusivity checks.
+    /// `capacity + 1` keys, then as many slot payloads (leaves) or children (internal nodes); the spare place
+    /// holds the entry that triggers a split. A search scans only the 8-byte keys (one leader per cache
+    /// line, then one line), then reads the floor's slot for its last IOVA. A leaf entry stays in whichever
+    /// slot it was stored in (`slotMap[i]` is the slot of the entry with `keys[i]`), so an insertion or
+    /// removal shifts keys and slot bytes only. Measured with cachegrind (16 MiB last-level cache, 1M live
+    /// mappings, per map+unmap pair): lasts in an array shifted beside the keys cost 3.3 last-level misses,
+    /// the last in the slot 1.9; and with builds alternated, lasts beside each key or 32-byte entries with no
+    /// slot map were no faster beyond this machine's run-to-run spread (about ±30%). Internal nodes carry
+    /// the same 16 leading words unused, so `keys` sits at one offset in both kinds. All state is reached
+    /// through pointers, so reads take no reference counts and no exclusivity checks.
     final class Node: ManagedBuffer<NodeHeader, UInt64> {
         static let leafSlots = AreaTree.leafCapacity + 1
         static let internalSlots = AreaTree.internalCapacity + 1
@@ -49,7 +50,7 @@ struct AreaTree {
 
         static func make(isLeaf: Bool) -> Node {
             let slots = isLeaf ? leafSlots : internalSlots
-            let keyWords = isLeaf ? 2 * slots : slots
+            let keyWords = slots
             let payloadWords = isLeaf ? slots * MemoryLayout<SlotPayload>.stride / 8 : slots
             let buffer = Node.create(minimumCapacity: slotMapWords + keyWords + payloadWords) { _ in
                 NodeHeader(count: 0, isLeaf: isLeaf, freeSlots: isLeaf ? allSlotsFree : 0)
@@ -87,7 +88,7 @@ struct AreaTree {
         @inline(__always) var slotProtection: UnsafeMutablePointer<UInt8> { slotMap + Self.leafSlots }
         /// Leaf slot payloads, in no particular order (leaves only); see `slotMap`.
         @inline(__always) var payloads: UnsafeMutablePointer<SlotPayload> {
-            UnsafeMutableRawPointer(keys + 2 * Self.leafSlots).assumingMemoryBound(to: SlotPayload.self)
+            UnsafeMutableRawPointer(keys + Self.leafSlots).assumingMemoryBound(to: SlotPayload.self)
         }
         /// The payload of the entry at `index` (leaves only).
         @inline(__always) func payloadPointer(_ index: Int) -> UnsafeMutablePointer<SlotPayload> {
@@ -119,23 +120,37 @@ struct AreaTree {
         @inline(__always)
         func floorIndex(_ key: UInt64) -> Int { Self.floorIndex(keys, count, key) }
 
-        /// Index of the last of the `count` sorted `keys` that is <= `key`, or -1: a count of the keys <= `key`,
-        /// without branches. In a node not in cache this beats a binary search, whose probes are dependent
-        /// misses on four or more cache lines, while these loads are independent and all lines arrive at once;
-        /// and on cached nodes its comparisons cost no mispredicted branches.
+        /// Index of the last of the `count` sorted `keys` that is <= `key`, or -1, in two counts without
+        /// branches: how many group leaders (`keys[0]`, `keys[8]`, ...: one per cache line) are <= `key`
+        /// picks the group, then how many of that group's eight keys are. A cold node's key lines are all
+        /// requested at once by the first count (independent loads, unlike a binary search's dependent
+        /// probes), and the comparisons drop from up to 64 to at most 16: scanning every key was half of
+        /// all instructions of a map+unmap.
         @inline(__always)
         static func floorIndex(_ keys: UnsafeMutablePointer<UInt64>, _ count: Int, _ key: UInt64) -> Int {
-            var below: UInt64 = 0
+            var leaders: UInt64 = 0
             var index = 0
             while index < count {
-                let probe = keys[index]
-                // The borrow out of `key - probe` (1 when key < probe), in plain arithmetic: a comparison here
-                // compiles to a branch, this to SSE2 code that tests four keys at a time.
-                let borrow = ((~key & probe) | (~(key ^ probe) & (key &- probe))) >> 63
-                below &+= 1 &- borrow
+                leaders &+= notAbove(keys[index], key)
+                index &+= 8
+            }
+            guard leaders > 0 else { return -1 }
+            let base = (Int(truncatingIfNeeded: leaders) &- 1) &* 8
+            let end = Swift.min(base &+ 8, count)
+            var below: UInt64 = 0
+            index = base
+            while index < end {
+                below &+= notAbove(keys[index], key)
                 index &+= 1
             }
-            return Int(truncatingIfNeeded: below) &- 1
+            return base &+ Int(truncatingIfNeeded: below) &- 1
+        }
+
+        /// 1 when `probe <= key`, else 0. In these short loops the comparison compiles to `cmp` and `sbb`,
+        /// no branch (checked in the disassembly of `seek`).
+        @inline(__always)
+        static func notAbove(_ probe: UInt64, _ key: UInt64) -> UInt64 {
+            probe <= key ? 1 : 0
         }
 
         static var capacitiesFitSearch: Bool { leafSlots - 1 <= 64 && internalSlots - 1 <= 64 }
@@ -151,27 +166,23 @@ struct AreaTree {
         /// Key `index` (the start of the area, in a leaf).
         @inline(__always) func key(_ index: Int) -> UInt64 { keys[index] }
         /// Leaves: the last IOVA of the area at `index`.
-        @inline(__always) func last(_ index: Int) -> UInt64 { lasts[index] }
-        /// Leaves: `lasts[i]` is the last IOVA of the area whose start is `keys[i]`.
-        @inline(__always) var lasts: UnsafeMutablePointer<UInt64> { keys + Self.leafSlots }
-        /// Leaves: the range of the area at `index`, read without touching its payload.
-        @inline(__always) func range(_ index: Int) -> IOVARange { IOVARange(start: keys[index], last: lasts[index]) }
+        @inline(__always) func last(_ index: Int) -> UInt64 { payloadPointer(index).pointee.last }
+        /// Leaves: the range of the area at `index` (its last IOVA is read from the slot; pages are not touched).
+        @inline(__always) func range(_ index: Int) -> IOVARange { IOVARange(start: keys[index], last: last(index)) }
 
         func insert(_ area: Area, at index: Int) {
             let free = freeSlots
             precondition(free != 0, "leaf has no free slot")
             let slot = free.trailingZeroBitCount
             freeSlots = free & (free - 1)
-            (payloads + slot).initialize(to: SlotPayload(pages: area.pages, pagesOffset: area.pagesOffset))
+            (payloads + slot).initialize(to: SlotPayload(last: area.range.last, pages: area.pages, pagesOffset: area.pagesOffset))
             slotProtection[slot] = area.protection.rawValue
             let tail = count - index
             if tail > 0 {
                 (keys + index + 1).moveInitialize(from: keys + index, count: tail)
-                (lasts + index + 1).moveInitialize(from: lasts + index, count: tail)
                 (slotMap + index + 1).moveInitialize(from: slotMap + index, count: tail)
             }
             keys[index] = area.range.start
-            lasts[index] = area.range.last
             slotMap[index] = UInt8(truncatingIfNeeded: slot)
             count += 1
         }
@@ -188,16 +199,11 @@ struct AreaTree {
         }
 
         func removeArea(at index: Int) -> Area {
-            let slot = Int(slotMap[index])
-            let payload = (payloads + slot).move()
-            let area = Area(range: range(index), pages: payload.pages, pagesOffset: payload.pagesOffset,
-                            protection: IOMMUProtection(rawValue: slotProtection[slot]))
-            freeSlots |= 1 << UInt64(slot)
+            let area = takeArea(at: index)
             let tail = count - index - 1
             if tail > 0 {
                 (slotMap + index).moveInitialize(from: slotMap + index + 1, count: tail)
                 (keys + index).moveInitialize(from: keys + index + 1, count: tail)
-                (lasts + index).moveInitialize(from: lasts + index + 1, count: tail)
             }
             count -= 1
             return area
@@ -251,8 +257,8 @@ struct AreaTree {
         func area(_ index: Int) -> Area {
             let slot = Int(slotMap[index])
             let payload = payloads + slot
-            return Area(range: range(index), pages: payload.pointee.pages, pagesOffset: payload.pointee.pagesOffset,
-                        protection: IOMMUProtection(rawValue: slotProtection[slot]))
+            return Area(range: IOVARange(start: keys[index], last: payload.pointee.last), pages: payload.pointee.pages,
+                        pagesOffset: payload.pointee.pagesOffset, protection: IOMMUProtection(rawValue: slotProtection[slot]))
         }
 
         /// Moves the area at `index` out of its slot and frees the slot, leaving the key words and slot byte
@@ -261,8 +267,8 @@ struct AreaTree {
             let slot = Int(slotMap[index])
             let payload = (payloads + slot).move()
             freeSlots |= 1 << UInt64(slot)
-            return Area(range: range(index), pages: payload.pages, pagesOffset: payload.pagesOffset,
-                        protection: IOMMUProtection(rawValue: slotProtection[slot]))
+            return Area(range: IOVARange(start: keys[index], last: payload.last), pages: payload.pages,
+                        pagesOffset: payload.pagesOffset, protection: IOMMUProtection(rawValue: slotProtection[slot]))
         }
         func setKey(_ index: Int, _ key: UInt64) { keys[index] = key }
     }
@@ -546,8 +552,12 @@ struct AreaTree {
         var path = cursor
         makeUnique(&path)
         let leafLevel = path.depth - 1
-        let removed = path.node(leafLevel)._withUnsafeGuaranteedRef { $0.removeArea(at: path.leafIndex) }
+        let (removed, leafCount) = path.node(leafLevel)._withUnsafeGuaranteedRef { leaf in
+            (leaf.removeArea(at: path.leafIndex), leaf.count)
+        }
         count -= 1
+        // Most removals keep the leaf's smallest key and leave it full enough: nothing above changes.
+        if path.leafIndex > 0 && (leafLevel == 0 || leafCount >= Self.minimumFill) { return removed }
         // Bottom up, as a recursive removal would unwind: refresh the separator, refill an under-full child.
         for level in stride(from: leafLevel - 1, through: 0, by: -1) {
             let index = path.index(level)

@@ -22,6 +22,27 @@ import Testing
         }
     }
 
+    /// The two-step search (group leaders, then one group of eight) against a direct scan, at every count
+    /// and for probes at, just below and just above every key, so each group boundary is crossed.
+    @Test func floorIndexFindsEveryGroupBoundary() {
+        let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: 64)
+        defer { keys.deallocate() }
+        var rng = SplitMix64(seed: 9)
+        var next: UInt64 = 1
+        for index in 0..<64 {
+            keys[index] = next
+            next += UInt64.random(in: 2...(1 << 58), using: &rng)  // gaps, crossing the sign bit
+        }
+        for count in 0...64 {
+            var probes: [UInt64] = [0, .max]
+            for index in 0..<count { probes += [keys[index] - 1, keys[index], keys[index] + 1] }
+            for probe in probes {
+                let expected = (0..<count).last { keys[$0] <= probe } ?? -1
+                #expect(AreaTree.Node.floorIndex(keys, count, probe) == expected, "count \(count) probe \(probe)")
+            }
+        }
+    }
+
     @Test(arguments: [UInt64(3), 4])
     func cursorInsertAndRemoveMatchSortedArray(seed: UInt64) {
         var rng = SplitMix64(seed: seed)

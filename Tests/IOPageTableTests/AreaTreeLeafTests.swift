@@ -1,8 +1,8 @@
 import Testing
 @testable import IOPageTable
 
-/// Leaf layout: starts and lasts in their own arrays, payloads kept in fixed slots named by a slot map, and
-/// an over-full leaf handing an entry to a sibling before it splits.
+/// Leaf layout: starts alone in the searched keys, the rest of each area in a fixed slot named by a slot
+/// map, and an over-full leaf handing an entry to a sibling before it splits.
 @Suite struct AreaTreeLeafTests {
     /// An area whose every field depends on `slot`, so a mixed-up slot or a stale last IOVA shows.
     static func area(_ slot: UInt64, pages: [Pages]) -> Area {
@@ -11,7 +11,7 @@ import Testing
                     pagesOffset: (slot % 7) * 0x1000, protection: slot % 2 == 0 ? .read : [.read, .write])
     }
 
-    @Test func startsAndLastsSitInTheirOwnArrays() {
+    @Test func keysHoldStartsAloneAndSlotsHoldTheRest() {
         let pages = (0..<5).map { Pages(source: processSource, pid: pid, vaddr: UInt64($0) << 30, length: 1 << 30, writable: true) }
         var tree = AreaTree()
         let slots: [UInt64] = [9, 3, 7, 1, 5]
@@ -20,7 +20,10 @@ import Testing
         let sorted = slots.sorted().map { Self.area($0, pages: pages) }
         // The search scans `keys` alone: no last IOVA may sit among them.
         #expect((0..<leaf.count).map { leaf.keys[$0] } == sorted.map(\.range.start))
-        #expect((0..<leaf.count).map { leaf.lasts[$0] } == sorted.map(\.range.last))
+        // Each slot keeps the last IOVA with the pages, in the slot the entry was stored in (insertion order).
+        #expect((0..<leaf.count).map { Int(leaf.slotMap[$0]) } == [3, 1, 4, 2, 0])
+        #expect((0..<leaf.count).map { leaf.payloads[Int(leaf.slotMap[$0])].last } == sorted.map(\.range.last))
+        #expect((0..<leaf.count).map { leaf.range($0) } == sorted.map(\.range))
         #expect((0..<leaf.count).map { leaf.area($0) } == sorted)
         #expect(leaf.floorIndex(Self.area(5, pages: pages).range.last) == 2)
     }
