@@ -153,8 +153,6 @@ struct AreaTree {
             probe <= key ? 1 : 0
         }
 
-        static var capacitiesFitSearch: Bool { leafSlots - 1 <= 64 && internalSlots - 1 <= 64 }
-
         /// The child at `index`, without retaining it.
         @inline(__always)
         func unretainedChild(_ index: Int) -> Unmanaged<Node> {
