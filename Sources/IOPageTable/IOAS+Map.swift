@@ -15,14 +15,7 @@ extension IOAS {
         let (_, vaddrWrapped) = vaddr.addingReportingOverflow(length - 1)
         guard !iovaWrapped, !vaddrWrapped else { throw .overflow }
         let range = IOVARange(start: iova, last: last)
-        // One descent serves the overlap check and the insertion: the last area starting at or below
-        // range.last is the only one that can overlap, and the new area goes right after it.
-        let cursor = tree.seek(range.last)
-        // type1: EEXIST is checked before ENOSPC (vfio_dma_do_map)
-        if let floor = cursor.floorRange, floor.last >= range.start { throw .overlapsExistingArea }
-        if let entryLimit, tree.count >= entryLimit { throw .entryLimitReached }
-        // type1: vfio_iommu_iova_dma_valid — the whole range inside one valid IOVA range
-        guard reserved.isUsable(range) else { throw .outsideUsableIOVA }
+        let cursor = try placement(of: range)
         // type1: vfio_lock_acct checks locked_vm + npage against RLIMIT_MEMLOCK unless CAP_IPC_LOCK
         if !charge.exempt, let limit = charge.limit {
             let wouldCharge = UInt128(charge.chargedElsewhere) + accounting.charged(to: charge.source) + UInt128(length)
@@ -54,10 +47,7 @@ extension IOAS {
         let (last, wrapped) = iova.addingReportingOverflow(length - 1)
         guard !wrapped else { throw .overflow }
         let range = IOVARange(start: iova, last: last)
-        let cursor = tree.seek(range.last)
-        if let floor = cursor.floorRange, floor.last >= range.start { throw .overlapsExistingArea }
-        if let entryLimit, tree.count >= entryLimit { throw .entryLimitReached }
-        guard reserved.isUsable(range) else { throw .outsideUsableIOVA }
+        let cursor = try placement(of: range)
         // iommufd iopt_alloc_area_pages: IOMMU_WRITE on read-only pages is EPERM
         if protection.contains(.write), !pages.writable { throw .pagesNotWritable }
         assert(containsPagesSlowly(pages), "map(pages:) needs pages that already back an area of this IOAS")
@@ -66,5 +56,20 @@ extension IOAS {
         accounting.share(pages)
         mappedBytes += UInt128(length)
         return area
+    }
+
+    /// Where a new area over `range` goes, after the checks both maps make in type1's order: overlap,
+    /// entry limit, usable IOVA. One descent serves the overlap check and the insertion: the last area
+    /// starting at or below `range.last` is the only one that can overlap, and the new area goes right
+    /// after it.
+    @inline(__always)
+    private func placement(of range: IOVARange) throws(IOPageTableError) -> AreaTree.Cursor {
+        let cursor = tree.seek(range.last)
+        // type1: EEXIST is checked before ENOSPC (vfio_dma_do_map)
+        if let floor = cursor.floorRange, floor.last >= range.start { throw .overlapsExistingArea }
+        if let entryLimit, tree.count >= entryLimit { throw .entryLimitReached }
+        // type1: vfio_iommu_iova_dma_valid — the whole range inside one valid IOVA range
+        guard reserved.isUsable(range) else { throw .outsideUsableIOVA }
+        return cursor
     }
 }
