@@ -66,7 +66,7 @@ extension IOAS {
     private func placement(of range: IOVARange) throws(IOPageTableError) -> AreaTree.Cursor {
         let cursor = tree.seek(range.last)
         // type1: EEXIST is checked before ENOSPC (vfio_dma_do_map)
-        if let floor = cursor.floorRange, floor.last >= range.start { throw .overlapsExistingArea }
+        if cursor.floorReaches(range.start) { throw .overlapsExistingArea }
         if let entryLimit, tree.count >= entryLimit { throw .entryLimitReached }
         // type1: vfio_iommu_iova_dma_valid — the whole range inside one valid IOVA range
         guard reserved.isUsable(range) else { throw .outsideUsableIOVA }

@@ -22,6 +22,45 @@ import Testing
         }
     }
 
+    /// `floorReaches` (the map's overlap check) answers from the leaf's widest-span bound when the floor
+    /// starts further below than that, and reads the floor's last IOVA otherwise; both ways it must equal
+    /// the exact check. The bound grows with each insertion and stays after the wide area goes.
+    @Test func floorReachesMatchesTheExactCheckOnBothSidesOfTheWidestSpan() {
+        var tree = AreaTree()
+        func add(_ start: UInt64, _ length: UInt64) {
+            tree.insert(Area(range: range(start, start + length - 1), pages: Self.sharedPages, pagesOffset: 0, protection: .read))
+        }
+        func check(_ label: String) {
+            // New 1 KiB areas on a grid, and starting exactly one bound, and one byte more, past each area.
+            var starts = Array(stride(from: UInt64(0), through: 0x4_0000, by: 0x400))
+            for area in tree.allAreas() {
+                for span in [page - 1, 0xFFFF] as [UInt64] { starts += [area.range.start + span, area.range.start + span + 1] }
+            }
+            for start in starts {
+                let last = start + 0x3FF
+                let exact = tree.floorRange(last).map { $0.last >= start } ?? false
+                #expect(tree.seek(last).floorReaches(start) == exact, "\(label): new area at \(start)")
+            }
+        }
+        add(0x1000, page)
+        add(0x3000, page)
+        add(0x8000, page)
+        #expect(tree.root!.widestSpan == page - 1)
+        check("4 KiB areas")
+        add(0x1_0000, 0x1_0000)
+        #expect(tree.root!.widestSpan == 0xFFFF)
+        check("with a 64 KiB area")
+        #expect(tree.remove(startingAt: 0x1_0000) != nil)
+        #expect(tree.root!.widestSpan == 0xFFFF, "a removal does not lower the bound")
+        check("after the 64 KiB area went")
+        #expect(tree.structuralProblems().isEmpty)
+        // A bound below an area's span would let the check miss an overlap: the invariants report it.
+        tree.root!.widestSpan = page - 2
+        #expect(tree.structuralProblems() == ["leaf area at 4096 wider than the leaf's bound 4094",
+                                              "leaf area at 12288 wider than the leaf's bound 4094",
+                                              "leaf area at 32768 wider than the leaf's bound 4094"])
+    }
+
     /// The two-step search (group leaders, then one group of eight) against a direct scan, at every count
     /// and for probes at, just below and just above every key, so each group boundary is crossed.
     @Test func floorIndexFindsEveryGroupBoundary() {
