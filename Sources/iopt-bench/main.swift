@@ -1,5 +1,6 @@
-// iopt-bench: map+unmap throughput of the IOPageTable engine at several live-mapping counts, bytes of
-// heap per live mapping, and the cost of a 1 TiB map against a 4 KiB one.
+// iopt-bench: map+unmap throughput of the IOPageTable engine at several live-mapping counts (pairs at
+// random free slots, then at each free slot in IOVA order), bytes of heap per live mapping, and the cost
+// of a 1 TiB map against a 4 KiB one.
 // Run with `swift run -c release iopt-bench` (add `--quick` for a smaller run, `--runs N` for the number of
 // timed runs per figure, whose median is reported: the machine is shared, so single runs are noisy;
 // `--sizes N,M` to time only those counts; `--rates-only` for one line per size, to alternate two builds).
@@ -82,10 +83,14 @@ func fill(_ count: Int) -> IOAS {
 /// Median pairs/s over `runs` timed runs on one filled IOAS (each run leaves it as it found it). One untimed
 /// pass over the same pairs comes first: a sequential fill leaves every leaf full, and the first pairs
 /// reshape the tree (splits, shifts) into the state every later pass sees; the figure is that steady state.
-func pairsPerSecond(live: Int) -> (median: Double, low: Double, high: Double) {
+/// Pairs go to random free slots, or with `inOrder` to each free slot in IOVA order (every pair next to
+/// the previous one, so the path it walks is already cached: the tree's own cost without the memory's).
+func pairsPerSecond(live: Int, inOrder: Bool = false) -> (median: Double, low: Double, high: Double) {
     var ioas = fill(live)
     var rng = SplitMix64(state: UInt64(live))
-    let slots = (0..<pairs).map { _ in UInt64.random(in: 0..<UInt64(live), using: &rng) * 2 * page + page }
+    let slots = (0..<pairs).map { pair in
+        (inOrder ? UInt64(pair % live) : UInt64.random(in: 0..<UInt64(live), using: &rng)) * 2 * page + page
+    }
     var rates: [Double] = []
     for run in 0...runs {
         let elapsed = measure {
@@ -140,6 +145,8 @@ for live in sizes {
     rates.append((live, rate))
     spreads.append((live, low, high))
 }
+let inOrderRates = [sizes[0], largest].map { pairsPerSecond(live: $0, inOrder: true).median }
+let inOrderRatio = inOrderRates[1] / inOrderRates[0]
 let repetitions = quick ? 100_000 : 1_000_000
 let smallNs = nanosecondsPerPair(length: page, repetitions: repetitions)
 let tebiNs = nanosecondsPerPair(length: 1 << 40, repetitions: repetitions)
@@ -162,12 +169,20 @@ for ((live, rate), spread) in zip(rates, spreads) {
 }
 print("")
 print("  rate \(label(largest)) / \(label(sizes[0]))          \(fixed(ratio, 3))")
+print("")
+print("  the same pairs at each free slot in IOVA order (each next to the last, its path")
+print("  already cached: the tree's own scaling, without the memory latency above)")
+print("  \(pad(label(sizes[0]), 13))   \(pad(fixed(inOrderRates[0], 0), 10))   \(pad(fixed(1e9 / inOrderRates[0], 1), 8))")
+print("  \(pad(label(largest), 13))   \(pad(fixed(inOrderRates[1], 0), 10))   \(pad(fixed(1e9 / inOrderRates[1], 1), 8))")
+print("  rate \(label(largest)) / \(label(sizes[0])) in order \(fixed(inOrderRatio, 3))")
+print("")
 print("  RSS bytes per live mapping  at \(label(largest))   \(fixed(bytes, 1))")
 print("  map+unmap 4 KiB               \(fixed(smallNs, 1)) ns")
 print("  map+unmap 1 TiB               \(fixed(tebiNs, 1)) ns")
 print("")
 for (live, rate) in rates { print("metric pairs_per_second_\(label(live))=\(fixed(rate, 0))") }
 print("metric rate_ratio_\(label(largest))_over_\(label(sizes[0]))=\(fixed(ratio, 3))")
+print("metric rate_ratio_in_order_\(label(largest))_over_\(label(sizes[0]))=\(fixed(inOrderRatio, 3))")
 print("metric bytes_per_mapping_\(label(largest))=\(fixed(bytes, 1))")
 print("metric map_unmap_4KiB_ns=\(fixed(smallNs, 1))")
 print("metric map_unmap_1TiB_ns=\(fixed(tebiNs, 1))")
