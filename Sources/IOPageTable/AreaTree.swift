@@ -41,8 +41,9 @@ struct AreaTree {
     /// slot it was stored in (`slotMap[i]` is the slot of the entry with `keys[i]`), so an insertion or
     /// removal shifts keys and slot bytes only. Measured with cachegrind (16 MiB last-level cache, 1M live
     /// mappings, per map+unmap pair): lasts in an array shifted beside the keys cost 3.3 last-level misses,
-    /// the last in the slot 1.9; and with builds alternated, lasts beside each key or 32-byte entries with no
-    /// slot map were no faster beyond this machine's run-to-run spread (about ±30%). Internal nodes carry
+    /// the last in the slot 1.9 (0.4 once `widestSpan` spares most slot reads); with builds alternated,
+    /// 32-byte entries with no slot map were no faster, and (start, last) pairs in the searched array 8%
+    /// slower at 1M: twice the lines to search, and to keep cached, for every lookup. Internal nodes carry
     /// the same 16 leading words unused, so `keys` sits at one offset in both kinds. All state is reached
     /// through pointers, so reads take no reference counts and no exclusivity checks.
     final class Node: ManagedBuffer<NodeHeader, UInt64> {
