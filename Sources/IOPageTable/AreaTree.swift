@@ -383,11 +383,10 @@ struct AreaTree {
         return leaf._withUnsafeGuaranteedRef { $0.range(index) }
     }
 
-    /// The range of the last area overlapping `range`: since areas are disjoint and ordered, the one with the
-    /// greatest start <= `range.last` is the last overlapping one, and if it does not overlap, none does.
-    func lastOverlapping(_ range: IOVARange) -> IOVARange? {
-        guard let found = floorRange(range.last), found.last >= range.start else { return nil }
-        return found
+    /// Whether any area overlaps `range`: since areas are disjoint and ordered, only the one with the
+    /// greatest start <= `range.last` can, and the map's own check (`Cursor.floorReaches`) decides it.
+    func overlapsArea(_ range: IOVARange) -> Bool {
+        seek(range.last).floorReaches(range.start)
     }
 
     var first: Area? {

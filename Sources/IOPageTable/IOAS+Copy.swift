@@ -13,7 +13,7 @@ extension IOAS {
         let destination = IOVARange(start: destinationIOVA, last: destinationLast)
         // iommufd iopt_get_pages: the source must be wholly covered by areas (ENOENT)
         let pieces = try coveringPieces(of: source)
-        guard tree.lastOverlapping(destination) == nil else { throw .overlapsExistingArea }
+        guard !tree.overlapsArea(destination) else { throw .overlapsExistingArea }
         if let entryLimit, tree.count + pieces.count > entryLimit { throw .entryLimitReached }
         guard reserved.isUsable(destination) else { throw .outsideUsableIOVA }
         if protection.contains(.write), pieces.contains(where: { !$0.area.pages.writable }) {

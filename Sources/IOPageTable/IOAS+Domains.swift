@@ -16,7 +16,7 @@ extension IOAS {
         guard reserved.usable.contains(where: { $0.overlaps(domain.aperture) }) else { throw .apertureConflict }
         // type1: a reserved region other than DIRECT_RELAXABLE overlapping an existing mapping is EINVAL
         let enforced = domain.reservedRegions.filter { $0.kind != .directRelaxable }
-        for region in enforced where tree.lastOverlapping(region.range) != nil {
+        for region in enforced where tree.overlapsArea(region.range) {
             throw .reservedRegionConflict(region)
         }
         var added: [ReservedRanges.Entry] = []
