@@ -12,6 +12,12 @@ public enum ReservedRegionKind: String, Sendable, Hashable, CaseIterable, Codabl
     case reserved
 }
 
+extension ReservedRegionKind {
+    /// Whether type1 removes it from the valid IOVA list: every kind but direct-relaxable
+    /// (vfio_iommu_resv_exclude).
+    public var isExcludedFromIOVA: Bool { self != .directRelaxable }
+}
+
 /// One reserved region a device's IOMMU reports (`struct iommu_resv_region`).
 public struct ReservedRegion: Hashable, Sendable {
     public var range: IOVARange

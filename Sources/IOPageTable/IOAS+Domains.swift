@@ -15,7 +15,7 @@ extension IOAS {
         }
         guard reserved.usable.contains(where: { $0.overlaps(domain.aperture) }) else { throw .apertureConflict }
         // type1: a reserved region other than DIRECT_RELAXABLE overlapping an existing mapping is EINVAL
-        let enforced = domain.reservedRegions.filter { $0.kind != .directRelaxable }
+        let enforced = domain.reservedRegions.filter(\.kind.isExcludedFromIOVA)
         for region in enforced where tree.overlapsArea(region.range) {
             throw .reservedRegionConflict(region)
         }

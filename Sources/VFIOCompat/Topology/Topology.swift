@@ -88,9 +88,3 @@ public struct ReservedSpec: Hashable, Sendable {
 /// `enum iommu_resv_type`, as the engine names it: a topology's reserved regions are
 /// the engine's kinds, spelled in YAML and JSON as sysfs does (`msi`, `sw-msi`, …).
 public typealias ReservedType = ReservedRegionKind
-
-extension ReservedRegionKind {
-    /// Whether type1 removes it from the valid IOVA list (everything but direct-relaxable,
-    /// vfio_iommu_resv_exclude).
-    public var isExcludedFromIOVA: Bool { self != .directRelaxable }
-}
