@@ -49,7 +49,7 @@ public final class ShimNamespace {
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
             throw .call("mkdtemp /tmp/vfio-compat-exec.XXXXXX", currentErrno())
         }
-        let workspace = String(cString: template)
+        let workspace = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }  // mkdtemp kept the NUL
         guard mount("vfio-compat", workspace, "tmpfs", UInt(MS_NOSUID | MS_NODEV), "mode=0700") == 0 else {
             let error = currentErrno()
             rmdir(workspace)
