@@ -1,10 +1,13 @@
 // cold-lookup: what one random lookup costs this machine's memory system, with no Swift in the way.
 // It bounds what iopt-bench can reach at 1M live mappings: every map there starts with one.
 //
-//   chase MB      dependent loads at random 2 KiB strides over MB of memory (4 KiB pages, then THP)
+//   chase KB      dependent loads over KB of memory, each to a random 64-byte line (4 KiB pages, then
+//                 THP): where the caches end, and what a load beyond them costs
 //   tree N        random floor lookups in a B+-tree of N keys shaped like the engine's AreaTree:
 //                 internal nodes of 48 keys + children, leaves of 47 keys + lasts + 1 KiB payload,
-//                 with a 48-byte object allocated per key between leaves (the engine's Pages)
+//                 with a 48-byte object allocated per key between leaves (the engine's Pages); timed
+//                 back to back (the CPU overlaps one lookup's misses with the next one's) and one at a
+//                 time (each waits for the last, as a map+unmap pair's thousands of instructions do)
 //
 // Build and run with Benchmarks/cold-lookup.sh.
 #define _GNU_SOURCE
@@ -28,8 +31,10 @@ static uint64_t next_random(uint64_t *state) {  // SplitMix64, as in iopt-bench
     return z ^ (z >> 31);
 }
 
-static void chase(size_t megabytes, int huge) {
-    size_t bytes = megabytes << 20, stride = 2048, count = bytes / stride;
+static void chase(size_t kilobytes, int huge) {
+    // Every line of the buffer once, in random order. (Strides of 2 KiB, as this tool first used, map
+    // onto a thirty-second of the cache's sets and so found the caches far smaller than they are.)
+    size_t bytes = kilobytes << 10, line = 64, count = bytes / line;
     char *raw = mmap(NULL, bytes + (2u << 20), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (raw == MAP_FAILED) { perror("mmap"); exit(1); }
     char *buffer = (char *)(((uintptr_t)raw + (2u << 20) - 1) & ~(uintptr_t)((2u << 20) - 1));
@@ -43,13 +48,14 @@ static void chase(size_t megabytes, int huge) {
         order[i] = order[j];
         order[j] = t;
     }
-    for (size_t i = 0; i < count; i++) *(char **)(buffer + order[i] * stride) = buffer + order[(i + 1) % count] * stride;
-    char *p = buffer + order[0] * stride;
+    for (size_t i = 0; i < count; i++) *(char **)(buffer + order[i] * line) = buffer + order[(i + 1) % count] * line;
+    char *p = buffer + order[0] * line;
     long loads = 4000000;
+    for (long i = 0; i < loads; i++) p = *(char **)p;  // warm the caches and the TLB as far as they reach
     double start = thread_seconds();
     for (long i = 0; i < loads; i++) p = *(char **)p;
     double elapsed = thread_seconds() - start;
-    printf("chase %4zu MB %-9s %6.1f ns per dependent load (%p)\n", megabytes, huge ? "THP" : "4 KiB", elapsed * 1e9 / loads, (void *)p);
+    printf("chase %6zu KB %-9s %6.1f ns per dependent load (%p)\n", kilobytes, huge ? "THP" : "4 KiB", elapsed * 1e9 / loads, (void *)p);
     munmap(raw, bytes + (2u << 20));
     free(order);
 }
@@ -99,20 +105,31 @@ static void tree(long keys) {
     long lookups = 2000000;
     uint64_t *probes = malloc(lookups * sizeof *probes), state = 7, sum = 0;
     for (long i = 0; i < lookups; i++) probes[i] = 2 * (next_random(&state) % (uint64_t)keys) + 1;
-    double start = thread_seconds();
-    for (long i = 0; i < lookups; i++) {
-        void *node = root;
-        for (int d = 1; d < depth; d++) {
-            Internal *in = node;
-            int index = floor_index(in->keys, in->count, probes[i]);
-            node = in->children[index < 0 ? 0 : index];
+    for (int alone = 0; alone <= 1; alone++) {
+        double start = thread_seconds();
+        uint64_t last = 0;
+        for (long i = 0; i < lookups; i++) {
+            // One at a time: the probe depends on the last result (always adding 0) and lfence keeps the
+            // next lookup from starting before this one has finished.
+            uint64_t probe = probes[i] + (alone ? (last >> 63) : 0);
+            void *node = root;
+            for (int d = 1; d < depth; d++) {
+                Internal *in = node;
+                int index = floor_index(in->keys, in->count, probe);
+                node = in->children[index < 0 ? 0 : index];
+            }
+            Leaf *leaf = node;
+            int index = floor_index(leaf->keys, leaf->count, probe);
+            last = leaf->lasts[index < 0 ? 0 : index];
+            sum += last;
+#if defined(__x86_64__)
+            if (alone) __asm__ volatile("lfence" ::: "memory");
+#endif
         }
-        Leaf *leaf = node;
-        int index = floor_index(leaf->keys, leaf->count, probes[i]);
-        sum += leaf->lasts[index < 0 ? 0 : index];
+        double elapsed = thread_seconds() - start;
+        printf("tree  %8ld keys, depth %d  %6.1f ns per lookup, %s (%llu)\n", keys, depth, elapsed * 1e9 / lookups,
+               alone ? "one at a time" : "back to back", (unsigned long long)sum);
     }
-    double elapsed = thread_seconds() - start;
-    printf("tree  %8ld keys, depth %d  %6.1f ns per lookup (%llu)\n", keys, depth, elapsed * 1e9 / lookups, (unsigned long long)sum);
 }
 
 int main(int argc, char **argv) {
@@ -122,7 +139,7 @@ int main(int argc, char **argv) {
     } else if (argc == 3 && !strcmp(argv[1], "tree")) {
         tree(strtol(argv[2], NULL, 10));
     } else {
-        fprintf(stderr, "usage: cold-lookup chase MEGABYTES | tree KEYS\n");
+        fprintf(stderr, "usage: cold-lookup chase KILOBYTES | tree KEYS\n");
         return 2;
     }
     return 0;
