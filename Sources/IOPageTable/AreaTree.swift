@@ -264,9 +264,7 @@ struct AreaTree {
         @inline(__always)
         func area(_ index: Int) -> Area {
             let slot = Int(slotMap[index])
-            let payload = payloads + slot
-            return Area(range: IOVARange(start: keys[index], last: payload.pointee.last), pages: payload.pointee.pages,
-                        pagesOffset: payload.pointee.pagesOffset, protection: IOMMUProtection(rawValue: slotProtection[slot]))
+            return area(start: keys[index], payloads[slot], slot: slot)
         }
 
         /// Moves the area at `index` out of its slot and frees the slot, leaving the key words and slot byte
@@ -275,8 +273,14 @@ struct AreaTree {
             let slot = Int(slotMap[index])
             let payload = (payloads + slot).move()
             freeSlots |= 1 << UInt64(slot)
-            return Area(range: IOVARange(start: keys[index], last: payload.last), pages: payload.pages,
-                        pagesOffset: payload.pagesOffset, protection: IOMMUProtection(rawValue: slotProtection[slot]))
+            return area(start: keys[index], payload, slot: slot)
+        }
+
+        /// The area starting at `start` whose payload and protection byte are those of `slot`.
+        @inline(__always)
+        private func area(start: UInt64, _ payload: consuming SlotPayload, slot: Int) -> Area {
+            Area(range: IOVARange(start: start, last: payload.last), pages: payload.pages,
+                 pagesOffset: payload.pagesOffset, protection: IOMMUProtection(rawValue: slotProtection[slot]))
         }
         func setKey(_ index: Int, _ key: UInt64) { keys[index] = key }
     }
