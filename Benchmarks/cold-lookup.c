@@ -7,7 +7,8 @@
 //                 internal nodes of 48 keys + children, leaves of 47 keys + lasts + 1 KiB payload,
 //                 with a 48-byte object allocated per key between leaves (the engine's Pages); timed
 //                 back to back (the CPU overlaps one lookup's misses with the next one's) and one at a
-//                 time (each waits for the last, as a map+unmap pair's thousands of instructions do)
+//                 time (each waits for the last, as a map+unmap pair's thousands of instructions do);
+//                 with `alone`, one at a time only
 //
 // Build and run with Benchmarks/cold-lookup.sh.
 #define _GNU_SOURCE
@@ -69,7 +70,7 @@ static int floor_index(const uint64_t *keys, int64_t count, uint64_t key) {
     return below - 1;
 }
 
-static void tree(long keys) {
+static void tree(long keys, int only_alone) {
     const int fill = 47, fanout = 48;
     long count = (keys + fill - 1) / fill;
     void **level = malloc(count * sizeof *level);
@@ -105,7 +106,7 @@ static void tree(long keys) {
     long lookups = 2000000;
     uint64_t *probes = malloc(lookups * sizeof *probes), state = 7, sum = 0;
     for (long i = 0; i < lookups; i++) probes[i] = 2 * (next_random(&state) % (uint64_t)keys) + 1;
-    for (int alone = 0; alone <= 1; alone++) {
+    for (int alone = only_alone; alone <= 1; alone++) {
         double start = thread_seconds();
         uint64_t last = 0;
         for (long i = 0; i < lookups; i++) {
@@ -136,10 +137,10 @@ int main(int argc, char **argv) {
     if (argc == 3 && !strcmp(argv[1], "chase")) {
         chase(strtoul(argv[2], NULL, 10), 0);
         chase(strtoul(argv[2], NULL, 10), 1);
-    } else if (argc == 3 && !strcmp(argv[1], "tree")) {
-        tree(strtol(argv[2], NULL, 10));
+    } else if ((argc == 3 || (argc == 4 && !strcmp(argv[3], "alone"))) && !strcmp(argv[1], "tree")) {
+        tree(strtol(argv[2], NULL, 10), argc == 4);
     } else {
-        fprintf(stderr, "usage: cold-lookup chase KILOBYTES | tree KEYS\n");
+        fprintf(stderr, "usage: cold-lookup chase KILOBYTES | tree KEYS [alone]\n");
         return 2;
     }
     return 0;

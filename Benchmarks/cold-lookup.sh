@@ -21,7 +21,7 @@ echo
 echo "side by side: one-at-a-time C lookup and the engine's map+unmap pairs (iopt-bench --quick)"
 swift build -c release --package-path "$ROOT" --product iopt-bench >/dev/null
 BENCH="$ROOT/.build/release/iopt-bench"
-alone() { "$TMP/cold-lookup" tree "$1" | awk '/one at a time/ { print $6 }'; }
+alone() { "$TMP/cold-lookup" tree "$1" alone | awk '{ print $6 }'; }
 rate() { awk -v live="$2" '$2 == "live=" live { sub("median=", "", $3); print $3 }' "$1"; }
 for round in 1 2 3; do
     c1k=$(alone 1000)
