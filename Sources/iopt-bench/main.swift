@@ -2,8 +2,9 @@
 // random free slots, then at each free slot in IOVA order), bytes of heap per live mapping, and the cost
 // of a 1 TiB map against a 4 KiB one.
 // Run with `swift run -c release iopt-bench` (add `--quick` for a smaller run, `--runs N` for the number of
-// timed runs per figure, whose median is reported: the machine is shared, so single runs are noisy;
-// `--sizes N,M` to time only those counts; `--rates-only` for one line per size, to alternate two builds).
+// rounds, each timing every size side by side, whose medians are reported: the machine is shared, so single
+// runs are noisy; `--sizes N,M` to time only those counts; `--rates-only` for one line per size and one for
+// the ratio, to alternate two builds).
 import Glibc  // /proc/self/statm and the thread CPU clock only: the engine itself never touches libc
 import IOPageTable
 
@@ -80,29 +81,51 @@ func fill(_ count: Int) -> IOAS {
     return ioas
 }
 
-/// Median pairs/s over `runs` timed runs on one filled IOAS (each run leaves it as it found it). One untimed
-/// pass over the same pairs comes first: a sequential fill leaves every leaf full, and the first pairs
-/// reshape the tree (splits, shifts) into the state every later pass sees; the figure is that steady state.
-/// Pairs go to random free slots, or with `inOrder` to each free slot in IOVA order (every pair next to
-/// the previous one, so the path it walks is already cached: the tree's own cost without the memory's).
-func pairsPerSecond(live: Int, inOrder: Bool = false) -> (median: Double, low: Double, high: Double) {
-    var ioas = fill(live)
-    var rng = SplitMix64(state: UInt64(live))
-    let slots = (0..<pairs).map { pair in
-        (inOrder ? UInt64(pair % live) : UInt64.random(in: 0..<UInt64(live), using: &rng)) * 2 * page + page
+/// One filled IOAS and the free slots its timed pairs go to.
+struct Workload {
+    let live: Int
+    var ioas: IOAS
+    let slots: [UInt64]
+
+    /// Pairs go to random free slots, or with `inOrder` to each free slot in IOVA order (every pair next to
+    /// the previous one, so the path it walks is already cached: the tree's own cost without the memory's).
+    /// One untimed pass over the pairs follows the fill: a sequential fill leaves every leaf full, and the
+    /// first pairs reshape the tree (splits, shifts) into the state every later pass sees; the figures are
+    /// that steady state.
+    init(live: Int, inOrder: Bool) {
+        self.live = live
+        ioas = fill(live)
+        var rng = SplitMix64(state: UInt64(live))
+        slots = (0..<pairs).map { pair in
+            (inOrder ? UInt64(pair % live) : UInt64.random(in: 0..<UInt64(live), using: &rng)) * 2 * page + page
+        }
+        _ = pass(slots[...])
     }
-    var rates: [Double] = []
-    for run in 0...runs {
+
+    /// Thread CPU seconds of one map+unmap pair per slot (the IOAS ends as it began).
+    mutating func pass(_ chosen: ArraySlice<UInt64>) -> Double {
         let elapsed = measure {
-            for iova in slots {
+            for iova in chosen {
                 try! ioas.map(iova: iova, length: page, vaddr: iova, pid: 1, protection: [.read, .write], charge: charge)
                 try! ioas.unmap(IOVARange(start: iova, last: iova + page - 1))
             }
         }
         precondition(ioas.areaCount == live)
-        if run > 0 { rates.append(Double(pairs) / elapsed) }
+        return elapsed
     }
-    return (median(rates), rates.min()!, rates.max()!)
+}
+
+/// Pairs/s of every size, `runs` rounds of them: each round times every size once, one right after the
+/// other (each after a short untimed pass that brings its tree back into the caches the other sizes used),
+/// so a drift in the machine's speed reaches the sizes of a round alike and a ratio is taken within a round.
+func sideBySide(_ sizes: [Int], inOrder: Bool = false) -> [[Double]] {
+    var workloads = sizes.map { Workload(live: $0, inOrder: inOrder) }
+    return (0..<runs).map { _ in
+        workloads.indices.map { index in
+            _ = workloads[index].pass(workloads[index].slots.prefix(pairs / 10))
+            return Double(pairs) / workloads[index].pass(workloads[index].slots[...])
+        }
+    }
 }
 
 func bytesPerMapping(live: Int) -> Double {
@@ -128,29 +151,36 @@ func nanosecondsPerPair(length: UInt64, repetitions: Int) -> Double {
     return median(times) * 1e9 / Double(repetitions)
 }
 
+/// Median, min and max of column `index` of `rounds`.
+func spread(_ rounds: [[Double]], _ index: Int) -> (median: Double, low: Double, high: Double) {
+    let column = rounds.map { $0[index] }
+    return (median(column), column.min()!, column.max()!)
+}
+/// The largest size's rate over the smallest one's, taken within each round.
+func ratios(_ rounds: [[Double]]) -> (median: Double, low: Double, high: Double) {
+    spread(rounds.map { [$0.last! / $0.first!] }, 0)
+}
+
 if CommandLine.arguments.contains("--rates-only") {
-    // One line per size, for A/B comparisons that alternate two builds many times.
-    for live in sizes {
-        let (rate, low, high) = pairsPerSecond(live: live)
+    // One line per size and one for the ratio, for A/B comparisons that alternate two builds many times.
+    let rounds = sideBySide(sizes)
+    for (index, live) in sizes.enumerated() {
+        let (rate, low, high) = spread(rounds, index)
         print("rate live=\(live) median=\(Int(rate)) min=\(Int(low)) max=\(Int(high))")
     }
+    let (ratio, low, high) = ratios(rounds)
+    print("ratio median=\(ratio) min=\(low) max=\(high)")
     exit(0)
 }
 let largest = sizes.last!
 let bytes = bytesPerMapping(live: largest)  // first, while the heap holds nothing to reuse
-var spreads: [(live: Int, low: Double, high: Double)] = []
-var rates: [(Int, Double)] = []
-for live in sizes {
-    let (rate, low, high) = pairsPerSecond(live: live)
-    rates.append((live, rate))
-    spreads.append((live, low, high))
-}
-let inOrderRates = [sizes[0], largest].map { pairsPerSecond(live: $0, inOrder: true).median }
-let inOrderRatio = inOrderRates[1] / inOrderRates[0]
+let rounds = sideBySide(sizes)
+let ratio = ratios(rounds)
+let inOrderRounds = sideBySide([sizes[0], largest], inOrder: true)
+let inOrderRatio = ratios(inOrderRounds)
 let repetitions = quick ? 100_000 : 1_000_000
 let smallNs = nanosecondsPerPair(length: page, repetitions: repetitions)
 let tebiNs = nanosecondsPerPair(length: 1 << 40, repetitions: repetitions)
-let ratio = rates.last!.1 / rates.first!.1
 
 func label(_ n: Int) -> String { n >= 1_000_000 ? "\(n / 1_000_000)M" : "\(n / 1_000)k" }
 func fixed(_ value: Double, _ digits: Int) -> String {
@@ -160,29 +190,32 @@ func fixed(_ value: Double, _ digits: Int) -> String {
 }
 func pad(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
 
-print("iopt-bench\(quick ? " (quick)" : ""): \(pairs) map+unmap pairs per size, 4 KiB mappings, thread CPU time,")
-print("one untimed pass, then the median of \(runs) timed runs (min..max in pairs/s)")
+print("iopt-bench\(quick ? " (quick)" : ""): \(pairs) map+unmap pairs per size, 4 KiB mappings, thread CPU time;")
+print("\(runs) rounds, each timing every size once, side by side; medians over the rounds (min..max)")
 print("")
 print("  live mappings   pairs/s       ns/pair   spread")
-for ((live, rate), spread) in zip(rates, spreads) {
-    print("  \(pad(label(live), 13))   \(pad(fixed(rate, 0), 10))   \(pad(fixed(1e9 / rate, 1), 8))   \(fixed(spread.low, 0))..\(fixed(spread.high, 0))")
+for (index, live) in sizes.enumerated() {
+    let (rate, low, high) = spread(rounds, index)
+    print("  \(pad(label(live), 13))   \(pad(fixed(rate, 0), 10))   \(pad(fixed(1e9 / rate, 1), 8))   \(fixed(low, 0))..\(fixed(high, 0))")
 }
 print("")
-print("  rate \(label(largest)) / \(label(sizes[0]))          \(fixed(ratio, 3))")
+print("  rate \(label(largest)) / \(label(sizes[0])), within each round   \(fixed(ratio.median, 3))   \(fixed(ratio.low, 3))..\(fixed(ratio.high, 3))")
 print("")
 print("  the same pairs at each free slot in IOVA order (each next to the last, its path")
 print("  already cached: the tree's own scaling, without the memory latency above)")
-print("  \(pad(label(sizes[0]), 13))   \(pad(fixed(inOrderRates[0], 0), 10))   \(pad(fixed(1e9 / inOrderRates[0], 1), 8))")
-print("  \(pad(label(largest), 13))   \(pad(fixed(inOrderRates[1], 0), 10))   \(pad(fixed(1e9 / inOrderRates[1], 1), 8))")
-print("  rate \(label(largest)) / \(label(sizes[0])) in order \(fixed(inOrderRatio, 3))")
+for (index, live) in [sizes[0], largest].enumerated() {
+    let rate = spread(inOrderRounds, index).median
+    print("  \(pad(label(live), 13))   \(pad(fixed(rate, 0), 10))   \(pad(fixed(1e9 / rate, 1), 8))")
+}
+print("  rate \(label(largest)) / \(label(sizes[0])) in order          \(fixed(inOrderRatio.median, 3))   \(fixed(inOrderRatio.low, 3))..\(fixed(inOrderRatio.high, 3))")
 print("")
 print("  RSS bytes per live mapping  at \(label(largest))   \(fixed(bytes, 1))")
 print("  map+unmap 4 KiB               \(fixed(smallNs, 1)) ns")
 print("  map+unmap 1 TiB               \(fixed(tebiNs, 1)) ns")
 print("")
-for (live, rate) in rates { print("metric pairs_per_second_\(label(live))=\(fixed(rate, 0))") }
-print("metric rate_ratio_\(label(largest))_over_\(label(sizes[0]))=\(fixed(ratio, 3))")
-print("metric rate_ratio_in_order_\(label(largest))_over_\(label(sizes[0]))=\(fixed(inOrderRatio, 3))")
+for (index, live) in sizes.enumerated() { print("metric pairs_per_second_\(label(live))=\(fixed(spread(rounds, index).median, 0))") }
+print("metric rate_ratio_\(label(largest))_over_\(label(sizes[0]))=\(fixed(ratio.median, 3))")
+print("metric rate_ratio_in_order_\(label(largest))_over_\(label(sizes[0]))=\(fixed(inOrderRatio.median, 3))")
 print("metric bytes_per_mapping_\(label(largest))=\(fixed(bytes, 1))")
 print("metric map_unmap_4KiB_ns=\(fixed(smallNs, 1))")
 print("metric map_unmap_1TiB_ns=\(fixed(tebiNs, 1))")
