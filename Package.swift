@@ -19,7 +19,9 @@ let package = Package(
     ],
     targets: [
         // The engine: a pure model of iommufd's io_pagetable (TYPE1v2 only). No I/O, no errno.
-        .target(name: "IOPageTable"),
+        .target(name: "IOPageTable", dependencies: ["CPrefetch"]),
+        // The CPU's prefetch hints, which Swift cannot spell: the engine's only C.
+        .target(name: "CPrefetch"),
         .testTarget(name: "IOPageTableTests", dependencies: ["IOPageTable"]),
         // A --release micro-benchmark of the engine (map+unmap rate, bytes per mapping).
         .executableTarget(

@@ -64,7 +64,7 @@ extension IOAS {
     /// after it.
     @inline(__always)
     private func placement(of range: IOVARange) throws(IOPageTableError) -> AreaTree.Cursor {
-        let cursor = tree.seek(range.last)
+        let cursor = tree.seekInsertionPoint(range.last)
         // type1: EEXIST is checked before ENOSPC (vfio_dma_do_map)
         if cursor.floorReaches(range.start) { throw .overlapsExistingArea }
         if let entryLimit, tree.count >= entryLimit { throw .entryLimitReached }

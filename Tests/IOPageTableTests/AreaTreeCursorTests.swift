@@ -1,7 +1,8 @@
 import Testing
 @testable import IOPageTable
 
-/// The B+-tree's one-descent paths: `seek`, `insert(_:at:)`, `remove(at:)`, and the in-node key count.
+/// The B+-tree's one-descent paths: `seek`, `seekInsertionPoint`, `insert(_:at:)`, `remove(at:)`, and the
+/// in-node key count.
 @Suite struct AreaTreeCursorTests {
     static let sharedPages = Pages(source: processSource, pid: pid, vaddr: 0, length: page, writable: false)
 
@@ -91,6 +92,9 @@ import Testing
             let slot = UInt64.random(in: 0..<8_000, using: &rng)
             // Seek the area's last IOVA, as map does, or its start, as unmap's floor of range.last does.
             let cursor = tree.seek(slot * 0x2000 + 0xFFF)
+            // The insertion's descent, which also issues cache hints, takes the very same path.
+            let insertion = tree.seekInsertionPoint(slot * 0x2000 + 0xFFF)
+            #expect(insertion.depth == cursor.depth && (0..<cursor.depth).allSatisfy { insertion.index($0) == cursor.index($0) })
             let position = AreaTreeTests.lowerBound(reference, slot)
             let present = position < reference.count && reference[position] == slot
             let floorSlot = present ? slot : position > 0 ? reference[position - 1] : nil
@@ -100,7 +104,7 @@ import Testing
                 #expect(tree.remove(at: cursor).range.start == slot * 0x2000)
                 reference.remove(at: position)
             } else if step < 15_000 || Bool.random(using: &rng) {
-                tree.insert(area(slot), at: cursor)
+                tree.insert(area(slot), at: insertion)
                 reference.insert(slot, at: position)
             }
             if step % 3_000 == 0 {
