@@ -514,9 +514,10 @@ struct AreaTree {
         insert(area, at: seekInsertionPoint(area.range.start))
     }
 
-    /// Inserts `area` just after the cursor's leaf position. The cursor must come from `seek(k)` on this
-    /// unchanged tree with `k` in `area.range` (e.g. its last IOVA, as an overlap check does), and `area` must
-    /// overlap no stored area: then no key lies between the floor of `k` and `area.range.start`.
+    /// Inserts `area` just after the cursor's leaf position. The cursor must come from `seekInsertionPoint(k)`
+    /// (or `seek(k)`) on this unchanged tree with `k` in `area.range` (e.g. its last IOVA, as an overlap check
+    /// does), and `area` must overlap no stored area: then no key lies between the floor of `k` and
+    /// `area.range.start`.
     mutating func insert(_ area: Area, at cursor: Cursor) {
         guard cursor.depth > 0 else {
             let leaf = Node.make(isLeaf: true)
@@ -737,4 +738,3 @@ public struct AreaIterator: IteratorProtocol {
         return nil
     }
 }
-
