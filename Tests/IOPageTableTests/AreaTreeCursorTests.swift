@@ -10,15 +10,30 @@ import Testing
         Area(range: range(slot * 0x2000, slot * 0x2000 + 0xFFF), pages: Self.sharedPages, pagesOffset: 0, protection: .read)
     }
 
+    /// The two-step search (group leaders, then one group of eight) against a direct scan, at every count,
+    /// for the given probes and for probes at, just below and just above every key, so each group boundary
+    /// is crossed. Both key sets straddle the sign bit, so a signed comparison would misorder them: evenly
+    /// spaced keys, and keys with random gaps.
     @Test func floorIndexCountsKeysAtOrBelow() {
-        let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: 64)
-        defer { keys.deallocate() }
-        // Keys straddling the sign bit, so a signed comparison would misorder them.
-        for index in 0..<64 { keys[index] = UInt64(index) * 0x0400_0000_0000_0000 + 7 }
-        for count in 0...64 {
-            for probe in [0, 6, 7, 8, 0x7FFF_FFFF_FFFF_FFFF, 0x8000_0000_0000_0007, .max] as [UInt64] {
-                let expected = (0..<count).last { keys[$0] <= probe } ?? -1
-                #expect(AreaTree.Node.floorIndex(keys, count, probe) == expected, "count \(count) probe \(probe)")
+        var rng = SplitMix64(seed: 9)
+        var next: UInt64 = 1
+        let gapped = (0..<64).map { _ -> UInt64 in
+            defer { next += UInt64.random(in: 2...(1 << 58), using: &rng) }
+            return next
+        }
+        let even = (0..<64).map { UInt64($0) * 0x0400_0000_0000_0000 + 7 }
+        let fixedProbes: [UInt64] = [0, 6, 7, 8, 0x7FFF_FFFF_FFFF_FFFF, 0x8000_0000_0000_0007, .max]
+        for sorted in [even, gapped] {
+            let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: 64)
+            defer { keys.deallocate() }
+            keys.initialize(from: sorted, count: 64)
+            for count in 0...64 {
+                var probes = fixedProbes
+                for index in 0..<count { probes += [keys[index] - 1, keys[index], keys[index] + 1] }
+                for probe in probes {
+                    let expected = (0..<count).last { keys[$0] <= probe } ?? -1
+                    #expect(AreaTree.Node.floorIndex(keys, count, probe) == expected, "count \(count) probe \(probe)")
+                }
             }
         }
     }
@@ -60,27 +75,6 @@ import Testing
         #expect(tree.structuralProblems() == ["leaf area at 4096 wider than the leaf's bound 4094",
                                               "leaf area at 12288 wider than the leaf's bound 4094",
                                               "leaf area at 32768 wider than the leaf's bound 4094"])
-    }
-
-    /// The two-step search (group leaders, then one group of eight) against a direct scan, at every count
-    /// and for probes at, just below and just above every key, so each group boundary is crossed.
-    @Test func floorIndexFindsEveryGroupBoundary() {
-        let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: 64)
-        defer { keys.deallocate() }
-        var rng = SplitMix64(seed: 9)
-        var next: UInt64 = 1
-        for index in 0..<64 {
-            keys[index] = next
-            next += UInt64.random(in: 2...(1 << 58), using: &rng)  // gaps, crossing the sign bit
-        }
-        for count in 0...64 {
-            var probes: [UInt64] = [0, .max]
-            for index in 0..<count { probes += [keys[index] - 1, keys[index], keys[index] + 1] }
-            for probe in probes {
-                let expected = (0..<count).last { keys[$0] <= probe } ?? -1
-                #expect(AreaTree.Node.floorIndex(keys, count, probe) == expected, "count \(count) probe \(probe)")
-            }
-        }
     }
 
     @Test(arguments: [UInt64(3), 4])
