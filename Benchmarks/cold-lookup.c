@@ -9,7 +9,11 @@
 //                 back to back (the CPU overlaps one lookup's misses with the next one's) and one at a
 //                 time (each waits for the last, as a map+unmap pair's thousands of instructions do);
 //                 with `alone`, one at a time only
+//   lines KB K    dependent loads to random 2.5 KiB blocks (a leaf's size) over KB of memory, each also
+//                 reading K more lines of its block: known as soon as the block is, so issued together
+//                 with its first line. What a node costs for each line it touches beyond the first
 //
+
 // Build and run with Benchmarks/cold-lookup.sh.
 #define _GNU_SOURCE
 #include <stdint.h>
@@ -58,6 +62,38 @@ static void chase(size_t kilobytes, int huge) {
     double elapsed = thread_seconds() - start;
     printf("chase %6zu KB %-9s %6.1f ns per dependent load (%p)\n", kilobytes, huge ? "THP" : "4 KiB", elapsed * 1e9 / loads, (void *)p);
     munmap(raw, bytes + (2u << 20));
+    free(order);
+}
+
+static void lines(size_t kilobytes, int more) {
+    const size_t block = 2560, line = 64;
+    size_t bytes = kilobytes << 10, count = bytes / block;
+    if (count < 2 || more < 0 || (size_t)more >= block / line) { fprintf(stderr, "lines: bad size\n"); exit(2); }
+    char *buffer = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (buffer == MAP_FAILED) { perror("mmap"); exit(1); }
+    madvise(buffer, bytes, MADV_NOHUGEPAGE);  // 4 KiB pages, as the engine's malloc'd nodes get by default
+    memset(buffer, 1, bytes);
+    size_t *order = malloc(count * sizeof *order);
+    uint64_t state = 3, sum = 0;
+    for (size_t i = 0; i < count; i++) order[i] = i;
+    for (size_t i = count - 1; i > 0; i--) {
+        size_t j = next_random(&state) % (i + 1), t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+    for (size_t i = 0; i < count; i++) *(char **)(buffer + order[i] * block) = buffer + order[(i + 1) % count] * block;
+    char *p = buffer + order[0] * block;
+    long steps = 2000000;
+    for (long i = 0; i < steps / 4; i++) p = *(char **)p;
+    double start = thread_seconds();
+    for (long i = 0; i < steps; i++) {
+        for (int k = 1; k <= more; k++) sum += *(volatile uint64_t *)(p + k * line);
+        p = *(char **)p;  // the next block depends on this one's first line only
+    }
+    double elapsed = thread_seconds() - start;
+    printf("lines %6zu KB  1 + %2d lines per block  %6.1f ns per block (%llu)\n", kilobytes, more, elapsed * 1e9 / steps,
+           (unsigned long long)sum);
+    munmap(buffer, bytes);
     free(order);
 }
 
@@ -139,8 +175,13 @@ int main(int argc, char **argv) {
         chase(strtoul(argv[2], NULL, 10), 1);
     } else if ((argc == 3 || (argc == 4 && !strcmp(argv[3], "alone"))) && !strcmp(argv[1], "tree")) {
         tree(strtol(argv[2], NULL, 10), argc == 4);
+    } else if (argc == 4 && !strcmp(argv[1], "lines")) {
+        char *end;
+        long more = strtol(argv[3], &end, 10);
+        if (*end != '\0') { fprintf(stderr, "lines: MORE must be a number of lines\n"); return 2; }
+        lines(strtoul(argv[2], NULL, 10), (int)more);
     } else {
-        fprintf(stderr, "usage: cold-lookup chase KILOBYTES | tree KEYS [alone]\n");
+        fprintf(stderr, "usage: cold-lookup chase KILOBYTES | tree KEYS [alone] | lines KILOBYTES MORE\n");
         return 2;
     }
     return 0;

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The memory system's share of iopt-bench's 1M figure, measured in C with no Swift in the way:
 # dependent loads to random lines of growing working sets (4 KiB pages, then transparent huge pages),
+# what each further line of a cold 2.5 KiB node costs when its address is known with the first's,
 # and random floor lookups in a B+-tree shaped like the engine's, at 1k, 100k and 1M keys.
 # Every map at 1M live mappings begins with such a lookup, and waits for it, so the one-at-a-time
 # lookup's cost at 1M over its cost at 1k is about the least a map+unmap pair at 1M can cost over
@@ -14,6 +15,7 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 cc -O2 -o "$TMP/cold-lookup" "$ROOT/Benchmarks/cold-lookup.c"
 for kb in 256 1024 2048 4096 16384 65536; do "$TMP/cold-lookup" chase "$kb"; done
+for more in 0 1 4 8; do "$TMP/cold-lookup" lines 131072 "$more"; done
 for keys in 1000 100000 1000000; do "$TMP/cold-lookup" tree "$keys"; done
 [ "${1:-}" = "--no-engine" ] && exit 0
 
