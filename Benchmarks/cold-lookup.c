@@ -36,6 +36,23 @@ static uint64_t next_random(uint64_t *state) {  // SplitMix64, as in iopt-bench
     return z ^ (z >> 31);
 }
 
+// Links the `count` blocks of `stride` bytes at `buffer` into one cycle in a random order (each block's
+// first word points at the next) and returns the first block.
+static char *link_randomly(char *buffer, size_t count, size_t stride, uint64_t seed) {
+    size_t *order = malloc(count * sizeof *order);
+    if (!order) { perror("malloc"); exit(1); }
+    for (size_t i = 0; i < count; i++) order[i] = i;
+    for (size_t i = count - 1; i > 0; i--) {
+        size_t j = next_random(&seed) % (i + 1), t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+    for (size_t i = 0; i < count; i++) *(char **)(buffer + order[i] * stride) = buffer + order[(i + 1) % count] * stride;
+    char *first = buffer + order[0] * stride;
+    free(order);
+    return first;
+}
+
 static void chase(size_t kilobytes, int huge) {
     // Every line of the buffer once, in random order. (Strides of 2 KiB, as this tool first used, map
     // onto a thirty-second of the cache's sets and so found the caches far smaller than they are.)
@@ -45,16 +62,7 @@ static void chase(size_t kilobytes, int huge) {
     char *buffer = (char *)(((uintptr_t)raw + (2u << 20) - 1) & ~(uintptr_t)((2u << 20) - 1));
     madvise(buffer, bytes, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
     memset(buffer, 1, bytes);
-    size_t *order = malloc(count * sizeof *order);
-    uint64_t state = 1;
-    for (size_t i = 0; i < count; i++) order[i] = i;
-    for (size_t i = count - 1; i > 0; i--) {
-        size_t j = next_random(&state) % (i + 1), t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-    }
-    for (size_t i = 0; i < count; i++) *(char **)(buffer + order[i] * line) = buffer + order[(i + 1) % count] * line;
-    char *p = buffer + order[0] * line;
+    char *p = link_randomly(buffer, count, line, 1);
     long loads = 4000000;
     for (long i = 0; i < loads; i++) p = *(char **)p;  // warm the caches and the TLB as far as they reach
     double start = thread_seconds();
@@ -62,7 +70,6 @@ static void chase(size_t kilobytes, int huge) {
     double elapsed = thread_seconds() - start;
     printf("chase %6zu KB %-9s %6.1f ns per dependent load (%p)\n", kilobytes, huge ? "THP" : "4 KiB", elapsed * 1e9 / loads, (void *)p);
     munmap(raw, bytes + (2u << 20));
-    free(order);
 }
 
 static void lines(size_t kilobytes, int more) {
@@ -73,16 +80,8 @@ static void lines(size_t kilobytes, int more) {
     if (buffer == MAP_FAILED) { perror("mmap"); exit(1); }
     madvise(buffer, bytes, MADV_NOHUGEPAGE);  // 4 KiB pages, as the engine's malloc'd nodes get by default
     memset(buffer, 1, bytes);
-    size_t *order = malloc(count * sizeof *order);
-    uint64_t state = 3, sum = 0;
-    for (size_t i = 0; i < count; i++) order[i] = i;
-    for (size_t i = count - 1; i > 0; i--) {
-        size_t j = next_random(&state) % (i + 1), t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-    }
-    for (size_t i = 0; i < count; i++) *(char **)(buffer + order[i] * block) = buffer + order[(i + 1) % count] * block;
-    char *p = buffer + order[0] * block;
+    uint64_t sum = 0;
+    char *p = link_randomly(buffer, count, block, 3);
     long steps = 2000000;
     for (long i = 0; i < steps / 4; i++) p = *(char **)p;
     double start = thread_seconds();
@@ -94,7 +93,6 @@ static void lines(size_t kilobytes, int more) {
     printf("lines %6zu KB  1 + %2d lines per block  %6.1f ns per block (%llu)\n", kilobytes, more, elapsed * 1e9 / steps,
            (unsigned long long)sum);
     munmap(buffer, bytes);
-    free(order);
 }
 
 typedef struct { int64_t count; uint64_t keys[65]; void *children[65]; } Internal;
