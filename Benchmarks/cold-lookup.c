@@ -13,7 +13,6 @@
 //                 reading K more lines of its block: known as soon as the block is, so issued together
 //                 with its first line. What a node costs for each line it touches beyond the first
 //
-
 // Build and run with Benchmarks/cold-lookup.sh.
 #define _GNU_SOURCE
 #include <stdint.h>
