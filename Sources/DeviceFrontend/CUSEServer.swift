@@ -132,8 +132,10 @@ public final class CUSEServer: StoppableServer, @unchecked Sendable {
         let rc = fuse_session_loop_mt(sessions[index], config)
         fuse_loop_cfg_destroy(config)
         logger.info("CUSE loop ended", metadata: ["device": "\(devicePaths[index])", "rc": "\(rc)"])
-        if rc < 0, !stopRequested.load(ordering: .sequentiallyConsistent) {
-            record(.loopFailed(rc))
+        // Nothing but stop() ends a loop cleanly: libfuse reports a connection the kernel ended
+        // (CUSE_INIT refused, or aborted) as a normal exit (ENODEV, rc 0), which must not pass for one.
+        if !stopRequested.load(ordering: .sequentiallyConsistent) {
+            record(rc < 0 ? .loopFailed(rc) : .connectionEnded(devicePaths[index]))
             stop()
         }
     }
@@ -149,7 +151,7 @@ public final class CUSEServer: StoppableServer, @unchecked Sendable {
             st = statPath(path)
         }
         guard let st, isCharacterDevice(st.st_mode) else {
-            record(.deviceSetupFailed("\(path) did not appear within \(options.appearTimeout) s (is devtmpfs mounted on /dev?)"))
+            record(.deviceSetupFailed("\(path) did not appear within \(options.appearTimeout) s (did the kernel refuse it, e.g. a name still taken? see dmesg; is devtmpfs mounted on /dev?)"))
             stop(); return
         }
         let entry = device.entry

@@ -12,6 +12,9 @@ public enum FrontendError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidDeviceName(String)
     case deviceExists(String)
     case deviceSetupFailed(String)
+    /// A CUSE connection ended while the server had not been asked to stop (the kernel refused
+    /// CUSE_INIT or aborted the connection).
+    case connectionEnded(String)
 
     public var description: String {
         switch self {
@@ -27,6 +30,8 @@ public enum FrontendError: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalidDeviceName(let why): "invalid CUSE device name: \(why)"
         case .deviceExists(let p): "\(p) already exists (another server, or the kernel's own VFIO?)"
         case .deviceSetupFailed(let why): "cannot set up the CUSE device: \(why)"
+        case .connectionEnded(let p):
+            "the kernel ended the CUSE connection for \(p) before the server was stopped (CUSE_INIT refused, e.g. the name still in use, or the connection aborted; see dmesg)"
         }
     }
 }
