@@ -19,9 +19,11 @@ let package = Package(
     ],
     targets: [
         // The engine: a pure model of iommufd's io_pagetable (TYPE1v2 only). No I/O, no errno.
-        .target(name: "IOPageTable", dependencies: ["CPrefetch"]),
+        .target(name: "IOPageTable", dependencies: ["CPrefetch", "CNodeArena"]),
         // The CPU's prefetch hints, which Swift cannot spell: the engine's only C.
         .target(name: "CPrefetch"),
+        // Memory for the tree's nodes on transparent huge pages (mmap + madvise), which Swift cannot ask for.
+        .target(name: "CNodeArena"),
         .testTarget(name: "IOPageTableTests", dependencies: ["IOPageTable"]),
         // A --release micro-benchmark of the engine (map+unmap rate, bytes per mapping).
         .executableTarget(

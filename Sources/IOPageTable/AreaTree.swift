@@ -1,15 +1,21 @@
+import CNodeArena
+
 /// The ordered map of disjoint areas keyed by start IOVA: a copy-on-write B+-tree (iommufd keeps areas in
 /// `area_itree`; since areas never overlap, an ordered map with floor lookup answers every interval query).
 ///
 /// Invariants: all leaves are at the same depth; a leaf's `keys[i]` is the start of its area `i`, whose
 /// last IOVA is in slot `slotMap[i]`, starts strictly increasing; an internal node's `keys[i]` is exactly
 /// the smallest key under `children[i]`; a node other than the root is refilled from a sibling once a
-/// removal leaves it under `minimumFill`. A node is mutated only after `isKnownUniquelyReferenced` proved
-/// that no other tree value shares it.
+/// removal leaves it under `minimumFill`. A node is mutated only after its reference count (and, for the
+/// root, `isKnownUniquelyReferenced` on the root box) proved that no other tree value shares it.
 struct AreaTree {
     /// 63, so that a leaf's 64 area slots (one spare for a split) fit one free-slot bit mask.
     static let leafCapacity = 63
-    static let internalCapacity = 64
+    /// 255, so that 1M live mappings (about 20k leaves) sit three levels deep, not four as with 64: each
+    /// level costs a map+unmap pair two searches and two uniqueness checks. Builds alternated, five runs
+    /// each: 1M from 0.99M – 1.09M to 1.01M – 1.12M pairs/s on malloc's pages, from 1.20M – 1.21M to
+    /// 1.25M – 1.31M on huge pages; 1k, whose root holds about 20 leaves either way, within the noise.
+    static let internalCapacity = 255
     static let minimumFill = 16
     /// Deepest tree a `Cursor` can record: with `minimumFill` 16 that is far beyond any addressable count.
     static let maximumDepth = 12
@@ -23,6 +29,8 @@ struct AreaTree {
         /// Leaves: bit `s` set when area slot `s` is free.
         var freeSlots: UInt64
         let isLeaf: Bool
+        /// Parents and tree roots holding this node; read and changed only through `iopt_refs_*` (atomic).
+        var references: UInt32
     }
 
     /// What a leaf slot holds of an area besides its start (in `keys`) and protection (in the slot's
@@ -33,7 +41,8 @@ struct AreaTree {
         var pagesOffset: UInt64
     }
 
-    /// One node, in a single allocation: header, a 64-byte slot map and a 64-byte protection map, then
+    /// One node, in a single block of the node arena (`iopt_node_alloc`: 64-byte aligned, on transparent
+    /// huge pages where the kernel allows them): header, a 64-byte slot map and a 64-byte protection map, then
     /// `capacity + 1` keys, then as many slot payloads (leaves) or children (internal nodes); the spare place
     /// holds the entry that triggers a split. A search scans only the 8-byte keys (one leader per cache
     /// line, then one line); the floor's slot is read for its last IOVA only when the leaf's `widestSpan`
@@ -46,47 +55,92 @@ struct AreaTree {
     /// slower at 1M: twice the lines to search, and to keep cached, for every lookup. Internal nodes carry
     /// the same 16 leading words unused, so `keys` sits at one offset in both kinds. All state is reached
     /// through pointers, so reads take no reference counts and no exclusivity checks.
-    final class Node: ManagedBuffer<NodeHeader, UInt64> {
+    ///
+    /// A `Node` value names its block and owns nothing: references (a parent's child slot, a root box) are
+    /// counted by hand in the header (`retain`, `release`, `isUniquelyReferenced`), as Swift would count
+    /// them for an object. Nodes were Swift objects until malloc's 4 KiB pages proved the cost at 1M live
+    /// mappings: a lookup's cold key lines also missed the TLB, a two-dimensional page walk in this VM.
+    /// Blocks of their own on huge pages took 1M from 1.00M – 1.02M to 1.07M – 1.20M pairs/s and the
+    /// 1M/1k ratio from 0.47 – 0.52 to 0.55 – 0.58 (three runs each, builds alternated). Keeping the
+    /// objects and moving only their contents into the arena was 20% slower at 1M: the extra dependent
+    /// load to reach a block was itself a cold miss, the objects being scattered among the `Pages`.
+    struct Node {
         static let leafSlots = AreaTree.leafCapacity + 1
         static let internalSlots = AreaTree.internalCapacity + 1
         /// Words in front of the keys holding a leaf's slot map and protection map (a byte per slot each).
         static let slotMapWords = 16
         static let allSlotsFree: UInt64 = leafSlots == 64 ? .max : (1 << UInt64(leafSlots)) - 1
+        /// Bytes of the header at the front of a block (the slot maps follow it).
+        static let headerBytes = 32
+        static let leafBytes = blockBytes(slots: leafSlots, payloadStride: MemoryLayout<SlotPayload>.stride)
+        static let internalBytes = blockBytes(slots: internalSlots, payloadStride: MemoryLayout<Node>.stride)
+        static let referencesOffset = MemoryLayout<NodeHeader>.offset(of: \NodeHeader.references)!
 
-        static func make(isLeaf: Bool) -> Node {
-            let slots = isLeaf ? leafSlots : internalSlots
-            let keyWords = slots
-            let payloadWords = isLeaf ? slots * MemoryLayout<SlotPayload>.stride / 8 : slots
-            let buffer = Node.create(minimumCapacity: slotMapWords + keyWords + payloadWords) { _ in
-                NodeHeader(count: 0, widestSpan: 0, freeSlots: isLeaf ? allSlotsFree : 0, isLeaf: isLeaf)
-            }
-            let node = unsafeDowncast(buffer, to: Node.self)
-            let payload = UnsafeMutableRawPointer(node.keys + keyWords)
-            if isLeaf {
-                payload.bindMemory(to: SlotPayload.self, capacity: slots)
-            } else {
-                payload.bindMemory(to: Node.self, capacity: slots)
-            }
-            return node
+        /// A block's size, rounded up to whole cache lines: header, maps, keys, then payloads or children.
+        private static func blockBytes(slots: Int, payloadStride: Int) -> Int {
+            let bytes = headerBytes + slotMapWords * 8 + slots * 8 + slots * payloadStride
+            return (bytes + 63) & ~63
         }
 
-        deinit {
+        /// The node's block, from the node arena (huge pages where the kernel gives them).
+        let base: UnsafeMutableRawPointer
+
+        /// A new empty node holding one reference, which the caller owns.
+        static func make(isLeaf: Bool) -> Node {
+            precondition(MemoryLayout<NodeHeader>.size <= headerBytes)
+            guard let block = iopt_node_alloc(isLeaf ? leafBytes : internalBytes) else {
+                fatalError("no memory left for an area-tree node")
+            }
+            block.bindMemory(to: NodeHeader.self, capacity: 1).initialize(
+                to: NodeHeader(count: 0, widestSpan: 0, freeSlots: isLeaf ? allSlotsFree : 0, isLeaf: isLeaf, references: 1))
+            (block + headerBytes).bindMemory(to: UInt8.self, capacity: slotMapWords * 8)
+            let slots = isLeaf ? leafSlots : internalSlots
+            let keys = (block + headerBytes + slotMapWords * 8).bindMemory(to: UInt64.self, capacity: slots)
+            if isLeaf {
+                UnsafeMutableRawPointer(keys + slots).bindMemory(to: SlotPayload.self, capacity: slots)
+            } else {
+                UnsafeMutableRawPointer(keys + slots).bindMemory(to: Node.self, capacity: slots)
+            }
+            return Node(base: block)
+        }
+
+        @inline(__always) private var references: UnsafeMutablePointer<UInt32> {
+            (base + Self.referencesOffset).assumingMemoryBound(to: UInt32.self)
+        }
+
+        /// Takes one more reference (a parent or a root about to hold this node) and returns the node.
+        @discardableResult
+        func retain() -> Node {
+            iopt_refs_retain(references)
+            return self
+        }
+
+        /// Drops one reference; the last one releases the areas' pages (leaves) or the children (internal
+        /// nodes) and gives the block back.
+        func release() {
+            guard iopt_refs_release(references) == 0 else { return }
             if isLeaf {
                 for index in 0..<count { payloadPointer(index).deinitialize(count: 1) }
             } else {
-                children.deinitialize(count: count)
+                for index in 0..<count { children[index].release() }
             }
+            iopt_node_free(base, isLeaf ? Self.leafBytes : Self.internalBytes)
         }
 
-        @inline(__always) var meta: UnsafeMutablePointer<NodeHeader> { withUnsafeMutablePointerToHeader { $0 } }
-        @inline(__always) var keys: UnsafeMutablePointer<UInt64> { withUnsafeMutablePointerToElements { $0 + Self.slotMapWords } }
+        /// Whether the caller's reference is the only one: then no other tree value can see a change.
+        @inline(__always) var isUniquelyReferenced: Bool { iopt_refs_load(references) == 1 }
+
+        @inline(__always) var meta: UnsafeMutablePointer<NodeHeader> { base.assumingMemoryBound(to: NodeHeader.self) }
+        @inline(__always) var keys: UnsafeMutablePointer<UInt64> {
+            (base + Self.headerBytes + Self.slotMapWords * 8).assumingMemoryBound(to: UInt64.self)
+        }
         /// Leaves: `slotMap[i]` is the area slot of the entry with `keys[i]`.
         @inline(__always) var slotMap: UnsafeMutablePointer<UInt8> {
-            withUnsafeMutablePointerToElements { UnsafeMutableRawPointer($0).assumingMemoryBound(to: UInt8.self) }
+            (base + Self.headerBytes).assumingMemoryBound(to: UInt8.self)
         }
         @inline(__always) var count: Int {
             get { meta.pointee.count }
-            set { meta.pointee.count = newValue }
+            nonmutating set { meta.pointee.count = newValue }
         }
         @inline(__always) var isLeaf: Bool { meta.pointee.isLeaf }
         /// Leaves: `slotProtection[s]` is the protection of the area in slot `s`.
@@ -101,23 +155,25 @@ struct AreaTree {
         }
         @inline(__always) var freeSlots: UInt64 {
             get { meta.pointee.freeSlots }
-            set { meta.pointee.freeSlots = newValue }
+            nonmutating set { meta.pointee.freeSlots = newValue }
         }
         @inline(__always) var widestSpan: UInt64 {
             get { meta.pointee.widestSpan }
-            set { meta.pointee.widestSpan = newValue }
+            nonmutating set { meta.pointee.widestSpan = newValue }
         }
         /// Internal children, parallel to `keys` (internal nodes only).
         @inline(__always) var children: UnsafeMutablePointer<Node> {
             UnsafeMutableRawPointer(keys + Self.internalSlots).assumingMemoryBound(to: Node.self)
         }
 
-        /// A node holding the same entries (children and pages are shared, not deep-copied).
+        /// A node holding the same entries (children and pages are shared, not deep-copied), with one
+        /// reference, which the caller owns.
         func copy() -> Node {
             let twin = Node.make(isLeaf: isLeaf)
             if isLeaf {
                 for index in 0..<count { twin.append(area(index)) }
             } else {
+                for index in 0..<count { children[index].retain() }
                 twin.keys.initialize(from: keys, count: count)
                 twin.children.initialize(from: children, count: count)
                 twin.count = count
@@ -162,11 +218,9 @@ struct AreaTree {
             probe <= key ? 1 : 0
         }
 
-        /// The child at `index`, without retaining it.
+        /// The child at `index` (its reference stays with this node).
         @inline(__always)
-        func unretainedChild(_ index: Int) -> Unmanaged<Node> {
-            UnsafeRawPointer(children + index).load(as: Unmanaged<Node>.self)
-        }
+        func child(_ index: Int) -> Node { children[index] }
 
         var firstKey: UInt64 { keys[0] }
 
@@ -201,6 +255,7 @@ struct AreaTree {
         /// Adds `area` after every entry (its start must exceed every key).
         func append(_ area: Area) { insert(area, at: count) }
 
+        /// Inserts `child`, whose reference the caller hands over.
         func insert(_ child: Node, at index: Int) {
             (keys + index + 1).moveInitialize(from: keys + index, count: count - index)
             (children + index + 1).moveInitialize(from: children + index, count: count - index)
@@ -221,7 +276,7 @@ struct AreaTree {
         }
 
         func removeChild(at index: Int) {
-            (children + index).deinitialize(count: 1)
+            children[index].release()
             (children + index).moveInitialize(from: children + index + 1, count: count - index - 1)
             (keys + index).moveInitialize(from: keys + index + 1, count: count - index - 1)
             count -= 1
@@ -257,10 +312,19 @@ struct AreaTree {
 
         /// Makes the child at `index` uniquely referenced by this node and returns it.
         func uniqueChild(_ index: Int) -> Node {
-            if !isKnownUniquelyReferenced(&children[index]) {
-                children[index] = children[index].copy()
-            }
-            return children[index]
+            let shared = children[index]
+            if shared.isUniquelyReferenced { return shared }
+            let twin = shared.copy()
+            children[index] = twin
+            shared.release()
+            return twin
+        }
+
+        /// Puts `child` (whose reference the caller hands over) at `index` and drops the one held there.
+        func replaceChild(_ index: Int, with child: Node) {
+            let old = children[index]
+            children[index] = child
+            old.release()
         }
 
         /// The area of the entry at `index` (leaves only), rebuilt from its key words, payload and protection.
@@ -298,19 +362,19 @@ struct AreaTree {
         /// Levels recorded; 0 for an empty tree.
         private(set) var depth = 0
 
-        fileprivate mutating func push(_ node: Unmanaged<Node>, _ index: Int) {
+        fileprivate mutating func push(_ node: Node, _ index: Int) {
             precondition(depth < AreaTree.maximumDepth, "area tree deeper than a cursor can record")
-            nodeWords[depth] = Int(bitPattern: node.toOpaque())
+            nodeWords[depth] = Int(bitPattern: node.base)
             indexWords[depth] = index
             depth += 1
         }
 
-        fileprivate func node(_ level: Int) -> Unmanaged<Node> {
-            Unmanaged.fromOpaque(UnsafeRawPointer(bitPattern: nodeWords[level])!)
+        fileprivate func node(_ level: Int) -> Node {
+            Node(base: UnsafeMutableRawPointer(bitPattern: nodeWords[level])!)
         }
 
         fileprivate mutating func setNode(_ level: Int, _ node: Node) {
-            nodeWords[level] = Int(bitPattern: Unmanaged.passUnretained(node).toOpaque())
+            nodeWords[level] = Int(bitPattern: node.base)
         }
 
         func index(_ level: Int) -> Int { indexWords[level] }
@@ -326,19 +390,18 @@ struct AreaTree {
         func floorReaches(_ start: UInt64) -> Bool {
             let index = leafIndex
             guard index >= 0 else { return false }
-            return node(depth - 1)._withUnsafeGuaranteedRef { leaf in
-                let floorStart = leaf.key(index)
-                if floorStart >= start { return true }
-                if start &- floorStart > leaf.widestSpan { return false }
-                return leaf.last(index) >= start
-            }
+            let leaf = node(depth - 1)
+            let floorStart = leaf.key(index)
+            if floorStart >= start { return true }
+            if start &- floorStart > leaf.widestSpan { return false }
+            return leaf.last(index) >= start
         }
 
         /// The range of the area with the greatest start <= the sought key.
         var floorRange: IOVARange? {
             let index = leafIndex
             guard index >= 0 else { return nil }
-            return node(depth - 1)._withUnsafeGuaranteedRef { $0.range(index) }
+            return node(depth - 1).range(index)
         }
     }
 
@@ -352,8 +415,18 @@ struct AreaTree {
         }
     }
 
-    private(set) var root: Node?
+    /// Holds the root's reference for every tree value that shares it: copying a tree copies a reference
+    /// to its box, and `isKnownUniquelyReferenced(&rootBox)` tells a mutation whether it must copy the root.
+    private final class RootBox {
+        let node: Node
+        /// Takes over the caller's reference to `node`.
+        init(_ node: Node) { self.node = node }
+        deinit { node.release() }
+    }
+
+    private var rootBox: RootBox?
     private(set) var count = 0
+    var root: Node? { rootBox?.node }
 
     init() {}
 
@@ -363,31 +436,26 @@ struct AreaTree {
 
     /// The leaf and index holding the greatest key <= `key`, found without touching reference counts.
     @inline(__always)
-    private func floorPosition(_ key: UInt64) -> (leaf: Unmanaged<Node>, index: Int)? {
-        guard let root else { return nil }
-        var node = Unmanaged.passUnretained(root)
+    private func floorPosition(_ key: UInt64) -> (leaf: Node, index: Int)? {
+        guard var node = root else { return nil }
         while true {
-            let (index, next): (Int, Unmanaged<Node>?) = node._withUnsafeGuaranteedRef { current in
-                let index = current.floorIndex(key)
-                if index < 0 || current.isLeaf { return (index, nil) }
-                return (index, current.unretainedChild(index))
-            }
+            let index = node.floorIndex(key)
             if index < 0 { return nil }
-            guard let next else { return (node, index) }
-            node = next
+            if node.isLeaf { return (node, index) }
+            node = node.child(index)
         }
     }
 
     /// The area with the greatest start <= `key`.
     func floor(_ key: UInt64) -> Area? {
         guard let (leaf, index) = floorPosition(key) else { return nil }
-        return leaf._withUnsafeGuaranteedRef { $0.area(index) }
+        return leaf.area(index)
     }
 
     /// The range of the area with the greatest start <= `key` (no reference to its pages is taken).
     func floorRange(_ key: UInt64) -> IOVARange? {
         guard let (leaf, index) = floorPosition(key) else { return nil }
-        return leaf._withUnsafeGuaranteedRef { $0.range(index) }
+        return leaf.range(index)
     }
 
     /// Whether any area overlaps `range`: since areas are disjoint and ordered, only the one with the
@@ -455,55 +523,45 @@ struct AreaTree {
     @inline(__always)
     private func descend(_ key: UInt64, forInsertion: Bool) -> Cursor {
         var cursor = Cursor()
-        guard let root else { return cursor }
-        var node = Unmanaged.passUnretained(root)
+        guard var node = root else { return cursor }
         while true {
-            let (index, next): (Int, Unmanaged<Node>?) = node._withUnsafeGuaranteedRef { current in
-                if forInsertion && !current.isLeaf {
-                    // All the child lines, not only the one the keys pick: at 1M live mappings a bottom
-                    // internal node is visited once in about 500 pairs, each line of its children once in
-                    // about 2,700, by when it has left the cache; the key lines, all read on every visit, stay.
-                    prefetchWords(UInt(bitPattern: current.children), count: current.count)
-                }
-                let index = current.floorIndex(key)
-                if current.isLeaf { return (index, nil) }
-                let taken = max(index, 0)  // a key below every separator lies in the leftmost subtree
-                return (taken, current.unretainedChild(taken))
+            if forInsertion && !node.isLeaf {
+                // All the child lines, not only the one the keys pick: at 1M live mappings a bottom
+                // internal node is visited once in about 500 pairs, each line of its children once in
+                // about 2,700, by when it has left the cache; the key lines, all read on every visit, stay.
+                prefetchWords(UInt(bitPattern: node.children), count: node.count)
             }
-            cursor.push(node, index)
-            guard let next else {
+            let index = node.floorIndex(key)
+            guard !node.isLeaf else {
+                cursor.push(node, index)
                 if forInsertion {
                     // The slot map and protection map (shifted and written) and the payload slot the
                     // insertion will fill (`Node.insert` takes the lowest free slot; a leaf always has one
                     // between operations, and the modulo keeps the hint inside the node regardless).
-                    let (maps, payload): (UInt, UInt) = node._withUnsafeGuaranteedRef { leaf in
-                        (UInt(bitPattern: leaf.slotMap),
-                         UInt(bitPattern: leaf.payloads + leaf.nextFreeSlot % Node.leafSlots))
-                    }
-                    prefetchInsertion(maps: maps, payload: payload, payloadBytes: MemoryLayout<SlotPayload>.stride)
+                    prefetchInsertion(maps: UInt(bitPattern: node.slotMap),
+                                      payload: UInt(bitPattern: node.payloads + node.nextFreeSlot % Node.leafSlots),
+                                      payloadBytes: MemoryLayout<SlotPayload>.stride)
                 }
                 return cursor
             }
-            node = next
+            let taken = max(index, 0)  // a key below every separator lies in the leftmost subtree
+            cursor.push(node, taken)
+            node = node.child(taken)
         }
     }
 
     /// Copies whichever nodes on the cursor's path are shared with another tree value (top down), so the path
     /// can be written in place; the cursor is updated to the copies.
     private mutating func makeUnique(_ cursor: inout Cursor) {
-        if !isKnownUniquelyReferenced(&root!) {
-            root = root!.copy()
-            cursor.setNode(0, root!)
+        // A box shared with another tree value shares the root too, whatever the root's own count says.
+        if !isKnownUniquelyReferenced(&rootBox) || !rootBox!.node.isUniquelyReferenced {
+            rootBox = RootBox(rootBox!.node.copy())
+            cursor.setNode(0, rootBox!.node)
         }
         for level in 1..<cursor.depth {
+            let parent = cursor.node(level - 1)
             let index = cursor.index(level - 1)
-            let copied: Node? = cursor.node(level - 1)._withUnsafeGuaranteedRef { parent in
-                let slot = parent.children + index
-                guard !isKnownUniquelyReferenced(&slot.pointee) else { return nil }
-                slot.pointee = slot.pointee.copy()
-                return slot.pointee
-            }
-            if let copied { cursor.setNode(level, copied) }
+            if !parent.child(index).isUniquelyReferenced { cursor.setNode(level, parent.uniqueChild(index)) }
         }
     }
 
@@ -522,7 +580,7 @@ struct AreaTree {
         guard cursor.depth > 0 else {
             let leaf = Node.make(isLeaf: true)
             leaf.insert(area, at: 0)
-            root = leaf
+            rootBox = RootBox(leaf)
             count = 1
             return
         }
@@ -531,17 +589,15 @@ struct AreaTree {
         let leafLevel = path.depth - 1
         let position = path.leafIndex + 1
         let leaf = path.node(leafLevel)
-        let overflows = leaf._withUnsafeGuaranteedRef { leaf in
-            assert(position == 0 || leaf.last(position - 1) < area.range.start, "cursor does not precede area")
-            assert(position == leaf.count || leaf.key(position) > area.range.last, "cursor does not precede area")
-            leaf.insert(area, at: position)
-            return leaf.count > Self.leafCapacity
-        }
+        assert(position == 0 || leaf.last(position - 1) < area.range.start, "cursor does not precede area")
+        assert(position == leaf.count || leaf.key(position) > area.range.last, "cursor does not precede area")
+        leaf.insert(area, at: position)
+        let overflows = leaf.count > Self.leafCapacity
         count += 1
         if position == 0 {
             // A new smallest key: every separator above it on the leftmost path changes too.
             for level in stride(from: leafLevel - 1, through: 0, by: -1) {
-                path.node(level)._withUnsafeGuaranteedRef { $0.setKey(path.index(level), area.range.start) }
+                path.node(level).setKey(path.index(level), area.range.start)
             }
         }
         guard overflows else { return }
@@ -555,15 +611,15 @@ struct AreaTree {
     /// fuller under churn: a map then an unmap landing in full leaves used to halve every leaf it touched,
     /// so 1M live mappings ended up in 31.7k leaves rather than 21.4k (a third less leaf memory).
     private func shiftToSibling(_ path: Cursor, leafLevel: Int) -> Bool {
-        let parent = path.node(leafLevel - 1).takeUnretainedValue()
-        let leaf = path.node(leafLevel).takeUnretainedValue()
+        let parent = path.node(leafLevel - 1)
+        let leaf = path.node(leafLevel)
         let index = path.index(leafLevel - 1)
-        if index > 0, parent.unretainedChild(index - 1)._withUnsafeGuaranteedRef({ $0.count }) < Self.leafCapacity {
+        if index > 0, parent.child(index - 1).count < Self.leafCapacity {
             parent.uniqueChild(index - 1).append(leaf.removeArea(at: 0))
             parent.setKey(index, leaf.firstKey)
             return true
         }
-        if index + 1 < parent.count, parent.unretainedChild(index + 1)._withUnsafeGuaranteedRef({ $0.count }) < Self.leafCapacity {
+        if index + 1 < parent.count, parent.child(index + 1).count < Self.leafCapacity {
             let moved = leaf.removeArea(at: leaf.count - 1)
             parent.uniqueChild(index + 1).insert(moved, at: 0)
             parent.setKey(index + 1, moved.range.start)
@@ -576,20 +632,21 @@ struct AreaTree {
     private mutating func splitUpward(_ path: Cursor, from leafLevel: Int, insertedAt position: Int) {
         var level = leafLevel
         while true {
-            let node = path.node(level).takeUnretainedValue()
+            let node = path.node(level)
             let capacity = node.isLeaf ? Self.leafCapacity : Self.internalCapacity
             guard node.count > capacity else { return }
             // Appending at the end of a leaf (ascending fills) leaves it full instead of half empty.
             let splitAt = node.isLeaf && position == node.count - 1 ? position : node.count / 2
             let right = node.splitOff(from: splitAt)
             guard level > 0 else {
+                // The new root takes a reference to the old one; the old box, dropped, gives its own back.
                 let newRoot = Node.make(isLeaf: false)
-                newRoot.insert(node, at: 0)
+                newRoot.insert(node.retain(), at: 0)
                 newRoot.insert(right, at: 1)
-                root = newRoot
+                rootBox = RootBox(newRoot)
                 return
             }
-            let parent = path.node(level - 1).takeUnretainedValue()
+            let parent = path.node(level - 1)
             parent.insert(right, at: path.index(level - 1) + 1)
             level -= 1
         }
@@ -610,28 +667,26 @@ struct AreaTree {
         var path = cursor
         makeUnique(&path)
         let leafLevel = path.depth - 1
-        let (removed, leafCount) = path.node(leafLevel)._withUnsafeGuaranteedRef { leaf in
-            (leaf.removeArea(at: path.leafIndex), leaf.count)
-        }
+        let leaf = path.node(leafLevel)
+        let removed = leaf.removeArea(at: path.leafIndex)
+        let leafCount = leaf.count
         count -= 1
         // Most removals keep the leaf's smallest key and leave it full enough: nothing above changes.
         if path.leafIndex > 0 && (leafLevel == 0 || leafCount >= Self.minimumFill) { return removed }
         // Bottom up, as a recursive removal would unwind: refresh the separator, refill an under-full child.
         for level in stride(from: leafLevel - 1, through: 0, by: -1) {
             let index = path.index(level)
-            let childCount = path.node(level + 1)._withUnsafeGuaranteedRef { child in
-                path.node(level)._withUnsafeGuaranteedRef { parent in
-                    if child.count > 0, parent.keys[index] != child.firstKey { parent.setKey(index, child.firstKey) }
-                }
-                return child.count
-            }
-            if childCount < Self.minimumFill { Self.rebalance(path.node(level).takeUnretainedValue(), childAt: index) }
+            let child = path.node(level + 1)
+            let parent = path.node(level)
+            if child.count > 0, parent.keys[index] != child.firstKey { parent.setKey(index, child.firstKey) }
+            if child.count < Self.minimumFill { Self.rebalance(parent, childAt: index) }
         }
-        let (isLeaf, rootCount) = path.node(0)._withUnsafeGuaranteedRef { ($0.isLeaf, $0.count) }
-        if isLeaf {
-            if rootCount == 0 { root = nil }
-        } else if rootCount == 1 {
-            root = root!.children[0]
+        let top = path.node(0)
+        if top.isLeaf {
+            if top.count == 0 { rootBox = nil }
+        } else if top.count == 1 {
+            // The only child becomes the root: retained first, as dropping the old root releases it.
+            rootBox = RootBox(top.child(0).retain())
         }
         return removed
     }
@@ -653,22 +708,42 @@ struct AreaTree {
         if left.count > target {
             let moved = left.splitOff(from: target)
             moved.absorb(right)
-            node.children[leftIndex + 1] = moved
+            node.replaceChild(leftIndex + 1, with: moved)
         } else {
             let tail = right.splitOff(from: target - left.count)
             left.absorb(right)
-            node.children[leftIndex + 1] = tail
+            node.replaceChild(leftIndex + 1, with: tail)
         }
         node.setKey(leftIndex, left.firstKey)
         node.setKey(leftIndex + 1, node.children[leftIndex + 1].firstKey)
     }
 
     mutating func removeAll() {
-        root = nil
+        rootBox = nil
         count = 0
     }
 
     // MARK: Diagnostics
+
+    /// Levels from the root to the leaves (0 for an empty tree).
+    var height: Int {
+        guard var node = root else { return 0 }
+        var levels = 1
+        while !node.isLeaf { node = node.child(0); levels += 1 }
+        return levels
+    }
+
+    /// Nodes reachable from this tree that another tree's nodes or root also hold: 0 once every copy this
+    /// tree shared nodes with has been written all over or dropped (a copy sharing the whole tree shares
+    /// its root box instead, and counts 0 here).
+    func sharedNodeCount() -> Int {
+        guard let root else { return 0 }
+        func count(_ node: Node) -> Int {
+            let own = node.isUniquelyReferenced ? 0 : 1
+            return node.isLeaf ? own : (0..<node.count).reduce(own) { $0 + count(node.child($1)) }
+        }
+        return count(root)
+    }
 
     /// Structural problems (empty when the B+-tree invariants hold).
     func structuralProblems() -> [String] {
@@ -719,10 +794,14 @@ extension AreaTree: @unchecked Sendable {}
 
 /// In-order walk over a tree's leaves: a stack of (node, next index), O(1) amortised per area.
 public struct AreaIterator: IteratorProtocol {
+    /// The tree walked, held so that its nodes live (and stay unchanged: a mutation of the value the
+    /// iterator came from copies the nodes it shares with this one) while the stack names them.
+    private let tree: AreaTree
     private var stack: [(node: AreaTree.Node, index: Int)] = []
 
-    init(_ root: AreaTree.Node?) {
-        if let root { stack.append((root, 0)) }
+    init(_ tree: AreaTree) {
+        self.tree = tree
+        if let root = tree.root { stack.append((root, 0)) }
     }
 
     public mutating func next() -> Area? {

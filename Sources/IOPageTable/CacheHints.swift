@@ -2,8 +2,9 @@ import CPrefetch
 
 // Cache hints for a descent (`AreaTree.seekInsertionPoint`), issued beside the loads it must wait for so
 // that their misses overlap. A hint reads and writes nothing the engine can observe. These wrappers are
-// not inlined and are declared to release nothing: a C call is opaque to Swift, which otherwise retains
-// the node being descended around it (a retain/release pair per level, seen in the disassembly).
+// not inlined and are declared to release nothing: they date from when nodes were Swift objects, which
+// Swift retained around an opaque C call (a retain/release pair per level, seen in the disassembly).
+// Nodes are now plain pointers with nothing to retain; the wrappers stay as they were measured.
 
 /// Asks for the lines of a leaf's slot and protection maps (128 bytes from `maps`) and of the
 /// `payloadBytes` at `payload`, to be written.

@@ -99,7 +99,7 @@ public struct IOAS: Sendable {
 public struct AreaSequence: Sequence, Sendable {
     let tree: AreaTree
 
-    public func makeIterator() -> AreaIterator { AreaIterator(tree.root) }
+    public func makeIterator() -> AreaIterator { AreaIterator(tree) }
 
     public var underestimatedCount: Int { tree.count }
 }
