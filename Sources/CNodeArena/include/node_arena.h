@@ -1,6 +1,6 @@
 // Memory for the engine's area-tree nodes, on transparent huge pages where the kernel allows them.
 // Nothing Swift can say: mmap'd, 2 MiB-aligned chunks advised with MADV_HUGEPAGE, so that a lookup at
-// 1M live mappings (about 50 MB of nodes) misses the TLB far less often than on malloc's 4 KiB pages.
+// 1M live mappings (about 45 MB of nodes) misses the TLB far less often than on malloc's 4 KiB pages.
 #pragma once
 #include <stddef.h>
 
