@@ -74,7 +74,6 @@ struct AreaTree {
         static let headerBytes = 32
         static let leafBytes = blockBytes(slots: leafSlots, payloadStride: MemoryLayout<SlotPayload>.stride)
         static let internalBytes = blockBytes(slots: internalSlots, payloadStride: MemoryLayout<Node>.stride)
-        static let referencesOffset = MemoryLayout<NodeHeader>.offset(of: \NodeHeader.references)!
 
         /// A block's size, rounded up to whole cache lines: header, maps, keys, then payloads or children.
         private static func blockBytes(slots: Int, payloadStride: Int) -> Int {
@@ -104,8 +103,10 @@ struct AreaTree {
             return Node(base: block)
         }
 
+        /// The header's reference count. The offset is written out here, not kept in a static: a lazily
+        /// initialised static cost a `swift_once` call on every uniqueness check, in every map and unmap.
         @inline(__always) private var references: UnsafeMutablePointer<UInt32> {
-            (base + Self.referencesOffset).assumingMemoryBound(to: UInt32.self)
+            (base + MemoryLayout<NodeHeader>.offset(of: \NodeHeader.references)!).assumingMemoryBound(to: UInt32.self)
         }
 
         /// Takes one more reference (a parent or a root about to hold this node) and returns the node.
