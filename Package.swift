@@ -20,7 +20,7 @@ let package = Package(
     targets: [
         // The engine: a pure model of iommufd's io_pagetable (TYPE1v2 only). No I/O, no errno.
         .target(name: "IOPageTable", dependencies: ["CPrefetch", "CNodeArena"]),
-        // The CPU's prefetch hints, which Swift cannot spell: the engine's only C.
+        // The CPU's prefetch hints, which Swift cannot spell.
         .target(name: "CPrefetch"),
         // Memory for the tree's nodes on transparent huge pages (mmap + madvise), which Swift cannot ask for.
         .target(name: "CNodeArena"),

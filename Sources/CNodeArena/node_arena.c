@@ -23,7 +23,6 @@ struct pool {
 };
 
 static struct pool pools[CLASSES + 1];
-static size_t live_blocks;
 static __thread long thread_balance;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -64,7 +63,6 @@ void *iopt_node_alloc(size_t bytes) {
             pool->bump += bytes;
         }
     }
-    if (block != NULL) live_blocks++;
     pthread_mutex_unlock(&lock);
     if (block != NULL) thread_balance++;
     return block;
@@ -76,16 +74,8 @@ void iopt_node_free(void *block, size_t bytes) {
     pthread_mutex_lock(&lock);
     *(void **)block = pool->free;
     pool->free = block;
-    live_blocks--;
     pthread_mutex_unlock(&lock);
     thread_balance--;
-}
-
-size_t iopt_node_live_blocks(void) {
-    pthread_mutex_lock(&lock);
-    size_t live = live_blocks;
-    pthread_mutex_unlock(&lock);
-    return live;
 }
 
 long iopt_node_thread_balance(void) { return thread_balance; }

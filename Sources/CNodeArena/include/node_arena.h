@@ -11,9 +11,6 @@ void *iopt_node_alloc(size_t bytes);
 // Returns a block from `iopt_node_alloc(bytes)` for reuse by the next allocation of the same size.
 void iopt_node_free(void *block, size_t bytes);
 
-// Blocks handed out and not yet freed, over every size and thread.
-size_t iopt_node_live_blocks(void);
-
 // Blocks allocated on the calling thread less those freed on it (for leak checks in tests, which run
 // concurrently: a synchronous test's own trees are built and dropped on its one thread).
 long iopt_node_thread_balance(void);
